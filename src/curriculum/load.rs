@@ -1,0 +1,356 @@
+//! Finds module folders in every source (built-in, user data folder, `WAYMARK_CURRICULA`,
+//! `--curricula`), reads them with size and encoding checks, and builds the `Catalog`.
+//! Each module and each translation fails alone; the later source wins for a module id.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_i18n::t;
+
+use super::diagnostic::{Diagnostic, SourceFile};
+use super::model::{Catalog, Module, Origin, SourceKind};
+use super::validate::{self, MAX_FILE_BYTES};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_curricula.rs"));
+}
+
+/// The folder name a built-in module is shown under.
+pub const BUILTIN_PREFIX: &str = "<built-in>";
+
+/// Where to look for modules, in order: later entries shadow earlier ones.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub builtin: bool,
+    pub dirs: Vec<(SourceKind, PathBuf)>,
+}
+
+impl Sources {
+    /// Built-in modules, then `curricula/` in the data folder, then `WAYMARK_CURRICULA` (a path
+    /// list), then each `--curricula` folder.
+    pub fn standard(
+        data_dir: Option<&Path>,
+        env: Option<&std::ffi::OsStr>,
+        flags: &[PathBuf],
+    ) -> Self {
+        let mut dirs = Vec::new();
+        if let Some(data) = data_dir {
+            dirs.push((SourceKind::UserData, data.join("curricula")));
+        }
+        if let Some(env) = env {
+            dirs.extend(
+                std::env::split_paths(env)
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(|p| (SourceKind::Env, p)),
+            );
+        }
+        dirs.extend(flags.iter().map(|p| (SourceKind::Flag, p.clone())));
+        Self {
+            builtin: true,
+            dirs,
+        }
+    }
+}
+
+/// One file of a module folder, read or refused.
+struct FolderFile {
+    /// File name, e.g. `module.toml` or `pt-BR.toml`.
+    name: String,
+    path: PathBuf,
+    bytes: Result<Cow<'static, [u8]>, Diagnostic>,
+}
+
+/// A module folder ready to check.
+struct Folder {
+    name: String,
+    origin: Origin,
+    files: Vec<FolderFile>,
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads a file unless it is too large or unreadable; either way the result is a value.
+fn read_limited(path: &Path) -> Result<Cow<'static, [u8]>, Diagnostic> {
+    let file = SourceFile::new(display(path), None);
+    let meta = std::fs::metadata(path).map_err(|e| unreadable(&file, &e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(validate::too_large(&file, meta.len()));
+    }
+    std::fs::read(path)
+        .map(Cow::Owned)
+        .map_err(|e| unreadable(&file, &e))
+}
+
+fn unreadable(file: &SourceFile, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("unreadable", t!("check.unreadable", error = e.to_string()))
+        .at(file, None)
+        .help(t!("check.unreadable_help"))
+}
+
+fn is_toml_file(name: &str) -> bool {
+    !name.starts_with('.') && name.ends_with(".toml")
+}
+
+/// A module folder on disk: `module.toml` and the translation files beside it.
+fn disk_folder(dir: &Path, kind: SourceKind, only: Option<&str>) -> Folder {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| is_toml_file(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    if let Some(only) = only {
+        names.retain(|n| n == "module.toml" || n == only);
+    }
+    let files = names
+        .into_iter()
+        .map(|n| {
+            let path = dir.join(&n);
+            FolderFile {
+                bytes: read_limited(&path),
+                name: n,
+                path,
+            }
+        })
+        .collect();
+    Folder {
+        name,
+        origin: Origin {
+            kind,
+            dir: dir.to_path_buf(),
+        },
+        files,
+    }
+}
+
+/// The built-in module folders, from the files embedded at build time.
+fn builtin_folders() -> Vec<Folder> {
+    let mut folders: BTreeMap<&str, Vec<FolderFile>> = BTreeMap::new();
+    for (rel, bytes) in builtin::BUILTIN_FILES {
+        let Some((module, name)) = rel.split_once('/') else {
+            continue;
+        };
+        if name.contains('/') || !is_toml_file(name) {
+            continue;
+        }
+        let path = Path::new(BUILTIN_PREFIX).join(rel);
+        let bytes = if bytes.len() as u64 > MAX_FILE_BYTES {
+            Err(validate::too_large(
+                &SourceFile::new(display(&path), None),
+                bytes.len() as u64,
+            ))
+        } else {
+            Ok(Cow::Borrowed(*bytes))
+        };
+        folders.entry(module).or_default().push(FolderFile {
+            name: name.to_string(),
+            path,
+            bytes,
+        });
+    }
+    folders
+        .into_iter()
+        .map(|(module, files)| Folder {
+            name: module.to_string(),
+            origin: Origin {
+                kind: SourceKind::BuiltIn,
+                dir: Path::new(BUILTIN_PREFIX).join(module),
+            },
+            files,
+        })
+        .collect()
+}
+
+/// Checks one module folder: the module first, then each translation against it.
+fn check_folder(folder: Folder) -> (Option<Module>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut files = folder.files.into_iter();
+    let (module_files, translations): (Vec<_>, Vec<_>) =
+        files.by_ref().partition(|f| f.name == "module.toml");
+    let Some(module_file) = module_files.into_iter().next() else {
+        let file = SourceFile::new(display(&folder.origin.dir.join("module.toml")), None);
+        diags.push(
+            Diagnostic::error("missing-module-file", t!("check.missing_module_file"))
+                .at(&file, None)
+                .help(t!("check.missing_module_file_help")),
+        );
+        return (None, diags);
+    };
+    let file = match module_file
+        .bytes
+        .and_then(|b| validate::decode(&display(&module_file.path), &b))
+    {
+        Ok(f) => f,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let (module, mut found) = validate::module(&file, &folder.name, folder.origin);
+    diags.append(&mut found);
+    let Some(mut module) = module else {
+        return (None, diags);
+    };
+    for tf in translations {
+        let locale = tf.name.trim_end_matches(".toml").to_string();
+        let file = match tf
+            .bytes
+            .and_then(|b| validate::decode(&display(&tf.path), &b))
+        {
+            Ok(f) => f,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let (tr, mut found) = validate::translation(&file, &locale, tf.path, &module);
+        diags.append(&mut found);
+        if let Some(tr) = tr {
+            module.translations.insert(tr.locale.clone(), tr);
+        }
+    }
+    (Some(module), diags)
+}
+
+/// The module folders under `dir`: `dir` itself when it holds `module.toml`, else its
+/// sub-folders that do.
+fn folders_in(dir: &Path, kind: SourceKind) -> Vec<Folder> {
+    if dir.join("module.toml").is_file() {
+        return vec![disk_folder(dir, kind, None)];
+    }
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.join("module.toml").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    subdirs.sort();
+    subdirs
+        .into_iter()
+        .map(|d| disk_folder(&d, kind, None))
+        .collect()
+}
+
+/// Adds checked folders to the catalog in order, the later winning for the same id.
+fn merge(folders: Vec<Folder>, by_id: &mut BTreeMap<String, Module>, diags: &mut Vec<Diagnostic>) {
+    for folder in folders {
+        let (module, mut found) = check_folder(folder);
+        diags.append(&mut found);
+        let Some(module) = module else { continue };
+        if let Some(old) = by_id.get(&module.id) {
+            let here = SourceFile::new(display(&module.origin.dir.join("module.toml")), None);
+            diags.push(
+                Diagnostic::note(
+                    "shadowed",
+                    t!(
+                        "check.shadowed",
+                        id = module.id.as_str(),
+                        old = display(&old.origin.dir.join("module.toml"))
+                    ),
+                )
+                .at(&here, None),
+            );
+        }
+        by_id.insert(module.id.clone(), module);
+    }
+}
+
+/// Loads every module from `sources`. Never fails: problems are diagnostics.
+pub fn load(sources: &Sources) -> Catalog {
+    let mut by_id = BTreeMap::new();
+    let mut diags = Vec::new();
+    if sources.builtin {
+        merge(builtin_folders(), &mut by_id, &mut diags);
+    }
+    for (kind, dir) in &sources.dirs {
+        if !dir.is_dir() {
+            // The data folder's curricula/ is optional; a folder someone named must exist.
+            if *kind != SourceKind::UserData {
+                let file = SourceFile::new(display(dir), None);
+                diags.push(
+                    Diagnostic::error("missing-folder", t!("check.missing_folder"))
+                        .at(&file, None)
+                        .help(t!("check.missing_folder_help")),
+                );
+            }
+            continue;
+        }
+        merge(folders_in(dir, *kind), &mut by_id, &mut diags);
+    }
+    Catalog {
+        modules: by_id.into_values().collect(),
+        diagnostics: diags,
+    }
+}
+
+/// What a path on the command line of `check` names.
+#[derive(Debug)]
+pub enum PathError {
+    NotFound(PathBuf),
+    NotCurriculum(PathBuf),
+}
+
+/// Loads the modules a list of paths names: module folders, folders of module folders, or single
+/// `module.toml` / `<lang>.toml` files (a translation is checked against the module beside it).
+pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, PathError> {
+    let mut by_id = BTreeMap::new();
+    let mut diags = Vec::new();
+    for path in paths {
+        let folders = if path.is_file() {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !name.ends_with(".toml") {
+                return Err(PathError::NotCurriculum(path.clone()));
+            }
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let dir = if dir == Path::new(".") {
+                std::env::current_dir().unwrap_or(dir)
+            } else {
+                dir
+            };
+            let mut folder = disk_folder(&dir, SourceKind::Path, Some(&name));
+            // Keep the paths as the user typed them.
+            for f in &mut folder.files {
+                if f.name == name {
+                    f.path = path.clone();
+                }
+            }
+            vec![folder]
+        } else if path.is_dir() {
+            let found = folders_in(path, SourceKind::Path);
+            if found.is_empty() {
+                return Err(PathError::NotCurriculum(path.clone()));
+            }
+            found
+        } else {
+            return Err(PathError::NotFound(path.clone()));
+        };
+        merge(folders, &mut by_id, &mut diags);
+    }
+    Ok(Catalog {
+        modules: by_id.into_values().collect(),
+        diagnostics: diags,
+    })
+}
+
+/// The built-in files, for tools that write next to them (translations) or test them.
+pub fn builtin_files() -> &'static [(&'static str, &'static [u8])] {
+    builtin::BUILTIN_FILES
+}
