@@ -7,9 +7,9 @@ pub fn is_valid(tag: &str) -> bool {
     let Some(language) = parts.next() else {
         return false;
     };
-    if !(matches!(language.len(), 2 | 3 | 5..=8)
-        && language.bytes().all(|b| b.is_ascii_alphabetic()))
-    {
+    // Registered languages have 2- or 3-letter subtags; 5-8 letters are reserved by BCP 47 and
+    // in a file name mean someone wrote the language out (`english.toml`).
+    if !(matches!(language.len(), 2 | 3) && language.bytes().all(|b| b.is_ascii_alphabetic())) {
         return false;
     }
     // 0: script allowed next, 1: region allowed next, 2: only variants.
@@ -92,6 +92,8 @@ mod tests {
             "en-Latn-Latn",
             "fr.toml",
             "ès",
+            "english",
+            "espanol",
         ] {
             assert!(!is_valid(tag), "{tag}");
         }

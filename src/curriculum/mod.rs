@@ -2,6 +2,8 @@
 //! handed out as a `Catalog` of typed `Module`s plus `Diagnostic`s.
 //! Knows nothing of terminals or storage.
 
+#[doc(hidden)]
+pub mod corpus;
 pub mod diagnostic;
 pub mod load;
 pub mod locale_tag;

@@ -122,11 +122,41 @@ impl<'f> Ctx<'f> {
         walk: fn(&mut Ctx<'_>, &mut DeTable<'_>),
     ) -> Option<T> {
         let text = self.file.text()?.to_owned();
+        if text.trim().is_empty() {
+            self.error("empty-file", 0..0, t!("check.empty_file")).help =
+                Some(t!("check.empty_file_help").into_owned());
+            return None;
+        }
+        // TOML refuses raw control characters with a message that cannot name them.
+        if let Some((at, c)) = text
+            .char_indices()
+            .find(|&(i, c)| is_raw_control(&text, i, c))
+        {
+            let code = format!("U+{:04X}", c as u32);
+            self.error(
+                "control-character",
+                at..at + c.len_utf8(),
+                t!("check.raw_control_char", code = code),
+            )
+            .help = Some(t!("check.control_char_help").into_owned());
+            return None;
+        }
         let (mut root, errors) = DeTable::parse_recoverable(&text);
         if !errors.is_empty() {
             for e in errors {
-                let span = e.span().unwrap_or(0..0);
-                self.error("syntax", span, t!("check.syntax", detail = e.message()))
+                let (span, detail) = match e.span() {
+                    Some(span) if e.message().starts_with("duplicate key") => {
+                        let key = text.get(span.clone()).unwrap_or("").trim();
+                        (span, t!("check.duplicate_key", key = key).into_owned())
+                    }
+                    Some(span) => (span, e.message().to_string()),
+                    // The parser's depth limit comes without a place: find the line ourselves.
+                    None if e.message().contains("recursion") => {
+                        (deep_nesting(&text), t!("check.too_deep").into_owned())
+                    }
+                    None => (0..0, e.message().to_string()),
+                };
+                self.error("syntax", span, t!("check.syntax", detail = detail))
                     .help = Some(t!("check.syntax_help").into_owned());
             }
             return None;
@@ -147,30 +177,36 @@ impl<'f> Ctx<'f> {
     /// Reports and removes keys of `table` that `T` does not know.
     fn known_keys<T: DeserializeOwned>(&mut self, table: &mut DeTable<'_>, what: &str) {
         let fields = fields_of::<T>();
-        let mut unknown: Vec<(String, Range<usize>)> = Vec::new();
-        if table
-            .keys()
-            .any(|k| !fields.contains(&k.get_ref().as_ref()))
-        {
-            for (k, v) in std::mem::take(table) {
-                if fields.contains(&k.get_ref().as_ref()) {
-                    table.insert(k, v);
-                } else {
-                    unknown.push((k.get_ref().to_string(), k.span()));
-                }
-            }
+        if table.keys().all(|k| fields.contains(&k.get_ref().as_ref())) {
+            return;
         }
-        for (key, span) in unknown {
-            let help = match suggest(&key, fields.iter().copied()) {
+        let mut present: HashSet<String> = table
+            .keys()
+            .map(|k| k.get_ref().to_string())
+            .filter(|k| fields.contains(&k.as_str()))
+            .collect();
+        for (k, v) in std::mem::take(table) {
+            let key = k.get_ref().to_string();
+            if fields.contains(&key.as_str()) {
+                table.insert(k, v);
+                continue;
+            }
+            let suggestion = suggest(&key, fields.iter().copied());
+            let help = match suggestion {
                 Some(s) => t!("check.did_you_mean", suggestion = s).into_owned(),
                 None => t!("check.known_keys", keys = fields.join(", ")).into_owned(),
             };
             self.error(
                 "unknown-key",
-                span,
+                k.span(),
                 t!("check.unknown_key", key = key, table = what),
             )
             .help = Some(help);
+            // Read a likely typo as the key it was meant to be, so that one slip gives one
+            // error and not a cascade of "missing" ones.
+            if let Some(s) = suggestion.filter(|s| present.insert(s.to_string())) {
+                table.insert(Spanned::new(k.span(), s.into()), v);
+            }
         }
     }
 
@@ -248,22 +284,69 @@ impl<'f> Ctx<'f> {
         let v = value.as_ref()?;
         let n = *v.get_ref();
         if range.contains(&n) {
-            u32::try_from(n).ok()
-        } else {
-            self.error(
-                "out-of-range",
-                v.span(),
-                t!(
-                    "check.out_of_range",
-                    key = key,
-                    value = n,
-                    min = range.start(),
-                    max = range.end()
-                ),
-            );
-            None
+            return u32::try_from(n).ok();
         }
+        let message = if n < *range.start() {
+            t!("check.too_small", key = key, value = n, min = range.start())
+        } else {
+            t!("check.too_large", key = key, value = n, max = range.end())
+        };
+        self.error("out-of-range", v.span(), message).help =
+            Some(t!("check.out_of_range_help", key = key).into_owned());
+        None
     }
+}
+
+/// A control character written raw into the file (tabs, and CR before LF, are fine).
+fn is_raw_control(text: &str, i: usize, c: char) -> bool {
+    c.is_control()
+        && c != '\n'
+        && c != '\t'
+        && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+}
+
+/// The span of the key written before a value (`story = "..."` -> `story`), or the value's own
+/// span when none is found: "this key does not belong here" points at the key.
+fn key_before(text: &str, value: Range<usize>) -> Range<usize> {
+    let Some(before) = text.get(..value.start) else {
+        return value;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let Some(head) = before[line_start..].trim_end().strip_suffix('=') else {
+        return value;
+    };
+    let key = head.trim_end();
+    let start = key
+        .rfind(|c: char| c.is_whitespace() || c == '{' || c == ',')
+        .map_or(0, |i| i + 1);
+    if start >= key.len() {
+        return value;
+    }
+    line_start + start..line_start + key.len()
+}
+
+/// The first line nested deeper than the parser allows (arrays, inline tables or dotted keys),
+/// as the span of that line.
+fn deep_nesting(text: &str) -> Range<usize> {
+    const LIMIT: usize = 80;
+    let mut depth: usize = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let mut dots = 0;
+        for b in line.bytes() {
+            match b {
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'.' => dots += 1,
+                _ => {}
+            }
+            if depth > LIMIT || dots > LIMIT {
+                return offset..offset + line.trim_end().len().min(1);
+            }
+        }
+        offset += line.len();
+    }
+    0..0
 }
 
 /// Makes serde's type errors read as a trainer would say them.
@@ -639,6 +722,7 @@ fn check_steps(
         let allowed = kind_fields(kind_name);
         for (field, fspan) in present_fields(s) {
             if !allowed.contains(&field) {
+                let fspan = key_before(ctx.text(), fspan);
                 ctx.error(
                     "field-not-for-kind",
                     fspan,
@@ -812,18 +896,24 @@ fn check_question(ctx: &mut Ctx<'_>, s: &RawStep, span: Range<usize>) -> Option<
         )
         .help = Some(t!("check.too_few_choices_help").into_owned());
     } else if count < min || count > max {
-        ctx.error(
-            "choice-count",
-            cspan.clone(),
+        let message = if min == max {
+            t!(
+                "check.choice_count_exact",
+                qtype = qtype.name(),
+                count = count,
+                expected = min
+            )
+        } else {
             t!(
                 "check.choice_count",
                 qtype = qtype.name(),
                 count = count,
                 min = min,
                 max = max
-            ),
-        )
-        .help = Some(t!("check.choice_count_help", max = MAX_CHOICES).into_owned());
+            )
+        };
+        ctx.error("choice-count", cspan.clone(), message).help =
+            Some(t!("check.choice_count_help", max = MAX_CHOICES).into_owned());
     }
     match qtype {
         QuestionType::Single | QuestionType::TrueFalse if n_correct != 1 => {
@@ -969,6 +1059,7 @@ pub fn translation(
         for (field, span) in offered {
             let Some(span) = span else { continue };
             if !kind_fields(kind_name).contains(&field) {
+                let span = key_before(ctx.text(), span);
                 ctx.error(
                     "field-not-for-kind",
                     span,
