@@ -58,7 +58,7 @@ struct FolderFile {
     /// File name, e.g. `module.toml` or `pt-BR.toml`.
     name: String,
     path: PathBuf,
-    bytes: Result<Cow<'static, [u8]>, Diagnostic>,
+    bytes: Result<Cow<'static, [u8]>, Box<Diagnostic>>,
 }
 
 /// A module folder ready to check.
@@ -73,15 +73,15 @@ fn display(path: &Path) -> String {
 }
 
 /// Reads a file unless it is too large or unreadable; either way the result is a value.
-fn read_limited(path: &Path) -> Result<Cow<'static, [u8]>, Diagnostic> {
+fn read_limited(path: &Path) -> Result<Cow<'static, [u8]>, Box<Diagnostic>> {
     let file = SourceFile::new(display(path), None);
-    let meta = std::fs::metadata(path).map_err(|e| unreadable(&file, &e))?;
+    let meta = std::fs::metadata(path).map_err(|e| Box::new(unreadable(&file, &e)))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(validate::too_large(&file, meta.len()));
+        return Err(Box::new(validate::too_large(&file, meta.len())));
     }
     std::fs::read(path)
         .map(Cow::Owned)
-        .map_err(|e| unreadable(&file, &e))
+        .map_err(|e| Box::new(unreadable(&file, &e)))
 }
 
 fn unreadable(file: &SourceFile, e: &std::io::Error) -> Diagnostic {
@@ -145,10 +145,10 @@ fn builtin_folders() -> Vec<Folder> {
         }
         let path = Path::new(BUILTIN_PREFIX).join(rel);
         let bytes = if bytes.len() as u64 > MAX_FILE_BYTES {
-            Err(validate::too_large(
+            Err(Box::new(validate::too_large(
                 &SourceFile::new(display(&path), None),
                 bytes.len() as u64,
-            ))
+            )))
         } else {
             Ok(Cow::Borrowed(*bytes))
         };
@@ -192,7 +192,7 @@ fn check_folder(folder: Folder) -> (Option<Module>, Vec<Diagnostic>) {
     {
         Ok(f) => f,
         Err(d) => {
-            diags.push(d);
+            diags.push(*d);
             return (None, diags);
         }
     };
@@ -209,7 +209,7 @@ fn check_folder(folder: Folder) -> (Option<Module>, Vec<Diagnostic>) {
         {
             Ok(f) => f,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };

@@ -20,12 +20,12 @@ pub fn is_valid(tag: &str) -> bool {
         let alnum = part.bytes().all(|b| b.is_ascii_alphanumeric());
         if stage == 0 && part.len() == 4 && alpha {
             stage = 1;
-        } else if stage <= 1 && ((part.len() == 2 && alpha) || (part.len() == 3 && digit)) {
-            stage = 2;
-        } else if alnum
-            && ((5..=8).contains(&part.len())
-                || (part.len() == 4 && part.as_bytes()[0].is_ascii_digit()))
+        } else if (stage <= 1 && ((part.len() == 2 && alpha) || (part.len() == 3 && digit)))
+            || (alnum
+                && ((5..=8).contains(&part.len())
+                    || (part.len() == 4 && part.as_bytes()[0].is_ascii_digit())))
         {
+            // A region, or a variant.
             stage = 2;
         } else {
             return false;

@@ -29,7 +29,7 @@ const CONFIDENCE_CHOICES: usize = 5;
 const STEP_KINDS: [&str; 3] = ["slide", "scenario", "question"];
 
 /// Decodes a file's bytes, reporting invalid UTF-8 at its exact place. A leading BOM is dropped.
-pub fn decode(display: &str, bytes: &[u8]) -> Result<SourceFile, Diagnostic> {
+pub fn decode(display: &str, bytes: &[u8]) -> Result<SourceFile, Box<Diagnostic>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(display, Some(text.into()))),
@@ -37,10 +37,12 @@ pub fn decode(display: &str, bytes: &[u8]) -> Result<SourceFile, Diagnostic> {
             let at = e.valid_up_to();
             let lossy = String::from_utf8_lossy(bytes);
             let file = SourceFile::new(display, Some(lossy.as_ref().into()));
-            Err(Diagnostic::error("invalid-utf8", t!("check.invalid_utf8"))
-                .at(&file, Some(at..at + 3))
-                .label(t!("check.invalid_utf8_label"))
-                .help(t!("check.invalid_utf8_help")))
+            Err(Box::new(
+                Diagnostic::error("invalid-utf8", t!("check.invalid_utf8"))
+                    .at(&file, Some(at..at + 3))
+                    .label(t!("check.invalid_utf8_label"))
+                    .help(t!("check.invalid_utf8_help")),
+            ))
         }
     }
 }
