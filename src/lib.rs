@@ -8,3 +8,4 @@ pub mod cli;
 pub mod curriculum;
 pub mod dirs;
 pub mod i18n;
+pub mod session;

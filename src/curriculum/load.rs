@@ -96,8 +96,11 @@ fn is_toml_file(name: &str) -> bool {
 
 /// A module folder on disk: `module.toml` and the translation files beside it.
 fn disk_folder(dir: &Path, kind: SourceKind, only: Option<&str>) -> Folder {
+    // `.` and `..` have no name of their own: ask the file system.
     let name = dir
         .file_name()
+        .map(ToOwned::to_owned)
+        .or_else(|| dir.canonicalize().ok()?.file_name().map(ToOwned::to_owned))
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -246,9 +249,27 @@ fn folders_in(dir: &Path, kind: SourceKind) -> Vec<Folder> {
 /// Adds checked folders to the catalog in order, the later winning for the same id.
 fn merge(folders: Vec<Folder>, by_id: &mut BTreeMap<String, Module>, diags: &mut Vec<Diagnostic>) {
     for folder in folders {
+        let name = folder.name.clone();
+        let dir = folder.origin.dir.clone();
         let (module, mut found) = check_folder(folder);
         diags.append(&mut found);
-        let Some(module) = module else { continue };
+        let Some(module) = module else {
+            if let Some(old) = by_id.get(&name) {
+                let here = SourceFile::new(display(&dir.join("module.toml")), None);
+                diags.push(
+                    Diagnostic::note(
+                        "kept-earlier",
+                        t!(
+                            "check.kept_earlier",
+                            id = name.as_str(),
+                            old = display(&old.origin.dir.join("module.toml"))
+                        ),
+                    )
+                    .at(&here, None),
+                );
+            }
+            continue;
+        };
         if let Some(old) = by_id.get(&module.id) {
             let here = SourceFile::new(display(&module.origin.dir.join("module.toml")), None);
             diags.push(

@@ -380,11 +380,17 @@ pub fn is_valid_id(id: &str) -> bool {
 /// Control characters (terminal escapes among them) and bidi overrides that could reorder or
 /// restyle what the room sees. Newlines and tabs are text.
 fn forbidden_char(s: &str) -> Option<char> {
-    s.chars().find(|&c| {
-        (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lone_cr = c == '\r' && chars.peek() != Some(&'\n');
+        if (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+            || lone_cr
             || ('\u{202A}'..='\u{202E}').contains(&c)
-            || (c == '\r' && !s.contains("\r\n"))
-    })
+        {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// Finds where `c` is written inside a string's span: the raw character or its escape.
@@ -978,10 +984,12 @@ pub fn translation(
     let Some(raw) = ctx.parse::<RawTranslation>(walk_translation) else {
         return (None, ctx.diags);
     };
-    let whole = 0..0;
     let status = match &raw.status {
         None => {
-            ctx.missing("status", whole.clone());
+            let d = Diagnostic::error("missing-key", t!("check.missing_key", key = "status"))
+                .at(file, Some(0..0))
+                .help(t!("check.missing_status_help"));
+            ctx.push(d);
             None
         }
         Some(s) => match s.get_ref().as_str() {
@@ -1075,6 +1083,32 @@ pub fn translation(
                 .help = Some(t!("check.translation_field_not_for_kind_help").into_owned());
             }
         }
+        // Text for something the module does not have would add structure: refuse it.
+        let source_has = |field: &str| match (&step.kind, field) {
+            (_, "notes") => step.notes.is_some(),
+            (StepKind::Slide { body, .. }, "body") => !body.is_empty(),
+            (StepKind::Question(q), "explanation") => q.explanation.is_some(),
+            _ => true,
+        };
+        for (field, value) in [
+            ("notes", &st.notes),
+            ("body", &st.body),
+            ("explanation", &st.explanation),
+        ] {
+            if let Some(v) = value.as_ref().filter(|_| !source_has(field)) {
+                let span = key_before(ctx.text(), v.span());
+                ctx.error(
+                    "text-without-source",
+                    span,
+                    t!(
+                        "check.text_without_source",
+                        field = field,
+                        id = step.id.as_str()
+                    ),
+                )
+                .help = Some(t!("check.text_without_source_help", field = field).into_owned());
+            }
+        }
         put(&mut ctx, k("title"), &st.title);
         put(&mut ctx, k("body"), &st.body);
         put(&mut ctx, k("story"), &st.story);
@@ -1164,7 +1198,9 @@ pub fn translation(
                 .help = Some(t!("check.unknown_fingerprint_help").into_owned());
             }
             Some(src) => {
-                if texts.contains_key(key.as_str()) && fingerprint(src) != *fp.get_ref() {
+                if texts.contains_key(key.as_str())
+                    && !fingerprint(src).eq_ignore_ascii_case(fp.get_ref())
+                {
                     ctx.warning("stale", fp.span(), t!("check.stale", key = key.as_str()))
                         .help = Some(t!("check.stale_help").into_owned());
                 }
@@ -1252,5 +1288,6 @@ mod tests {
         assert_eq!(forbidden_char("csi\u{9b}"), Some('\u{9b}'));
         assert_eq!(forbidden_char("rlo\u{202E}"), Some('\u{202E}'));
         assert_eq!(forbidden_char("crlf\r\nok"), None);
+        assert_eq!(forbidden_char("crlf\r\nand lone\r"), Some('\r'));
     }
 }
