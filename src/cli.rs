@@ -23,16 +23,36 @@ pub struct Cli {
     /// Interface language, a BCP 47 tag such as `es` or `pt-BR`.
     #[arg(long = "lang", value_name = "LANG", global = true)]
     pub lang: Option<String>,
+    /// Colours of the session screens.
+    #[arg(long = "theme", value_enum, default_value_t = ThemeArg::Default, global = true)]
+    pub theme: ThemeArg,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a workshop (the default when no command is given).
+    Run(RunArgs),
     /// Check modules and translations.
     Check(CheckArgs),
     /// List the modules found.
     List,
+    /// Show and set the local help resources (help line, emergency number, ...).
+    Resources(crate::cli_resources::ResourcesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    Default,
+    HighContrast,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Open the set-up of this module directly.
+    #[arg(value_name = "MODULE")]
+    pub module: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,6 +80,11 @@ fn localized_command() -> clap::Command {
         .mut_arg("curricula", |a| a.help(t!("cli.curricula").into_owned()))
         .mut_arg("data_dir", |a| a.help(t!("cli.data_dir").into_owned()))
         .mut_arg("lang", |a| a.help(t!("cli.lang").into_owned()))
+        .mut_arg("theme", |a| a.help(t!("cli.theme").into_owned()))
+        .mut_subcommand("run", |c| {
+            c.about(t!("cli.run.about").into_owned())
+                .mut_arg("module", |a| a.help(t!("cli.run.module").into_owned()))
+        })
         .mut_subcommand("check", |c| {
             c.about(t!("cli.check.about").into_owned())
                 .mut_arg("paths", |a| a.help(t!("cli.check.paths").into_owned()))
@@ -69,6 +94,7 @@ fn localized_command() -> clap::Command {
                 })
         })
         .mut_subcommand("list", |c| c.about(t!("cli.list.about").into_owned()))
+        .mut_subcommand("resources", crate::cli_resources::localize)
 }
 
 /// The `--lang` value, read before clap so that clap's own help is already localized.
@@ -111,7 +137,10 @@ pub fn run_with(args: Vec<OsString>) -> ExitCode {
     };
     match &cli.command {
         Some(Command::Check(args)) => check(&cli, args),
-        Some(Command::List) | None => list(&cli),
+        Some(Command::List) => list(&cli),
+        Some(Command::Run(args)) => run_tui(&cli, args.module.clone()),
+        None => run_tui(&cli, None),
+        Some(Command::Resources(args)) => crate::cli_resources::run(args),
     }
 }
 
@@ -127,7 +156,7 @@ fn color_stdout() -> bool {
 
 /// `waymark check [PATH ...]`.
 pub fn check(cli: &Cli, args: &CheckArgs) -> ExitCode {
-    let catalog = if args.paths.is_empty() {
+    let mut catalog = if args.paths.is_empty() {
         curriculum::load(&sources(cli))
     } else {
         match curriculum::load_paths(&args.paths) {
@@ -142,6 +171,8 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> ExitCode {
             }
         }
     };
+    let resource_warnings = crate::cli_resources::check_diagnostics(&catalog);
+    catalog.diagnostics.extend(resource_warnings);
     let tally = Tally::of(&catalog.diagnostics);
     let out = match args.format {
         Format::Json => check_json(&catalog, tally),
@@ -240,4 +271,46 @@ pub fn list(cli: &Cli) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     ExitCode::SUCCESS
+}
+
+/// The score store behind the session screens.
+fn recorder(data_dir: Option<PathBuf>) -> crate::tui::Recorder {
+    Box::new(move |result| {
+        let dir = data_dir
+            .clone()
+            .ok_or_else(|| t!("run.no_data_dir").into_owned())?;
+        let _ = (dir, result); // TEMP-STORE
+        Err("store pending".to_string())
+    })
+}
+
+/// `waymark` and `waymark run [MODULE]`: the facilitator's session screens.
+pub fn run_tui(cli: &Cli, module: Option<String>) -> ExitCode {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("{}", t!("cli.run.no_terminal"));
+        return ExitCode::from(2);
+    }
+    let catalog = curriculum::load(&sources(cli));
+    let data_dir = crate::dirs::data_dir(cli.data_dir.as_deref());
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let options = crate::tui::app::Options {
+        theme: crate::tui::theme::Theme::pick(cli.theme == ThemeArg::HighContrast, no_color),
+        locale: rust_i18n::locale().to_string(),
+        module,
+        preview: false,
+        today: chrono::Local::now().format("%Y-%m-%d").to_string(),
+    };
+    let launch = crate::tui::Launch {
+        catalog,
+        options,
+        recorder: recorder(data_dir.clone()),
+        data_dir,
+    };
+    match crate::tui::run(launch) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", t!("cli.run.failed", error = e.to_string()));
+            ExitCode::from(1)
+        }
+    }
 }

@@ -140,6 +140,22 @@ pub fn round_minutes(minutes: f64) -> u32 {
     ((minutes / 5.0).round() * 5.0).min(f64::from(u32::MAX)) as u32
 }
 
+/// How many people a question's counts stand for: the headcount where given (never fewer than
+/// the answers), else the sum of counts, or for `multiple` the largest count of any choice.
+pub fn respondents(qtype: QuestionType, counts: &[u32], headcount: Option<u32>) -> u32 {
+    let total: u32 = counts.iter().sum();
+    let most = counts.iter().copied().max().unwrap_or(0);
+    let answered = if qtype == QuestionType::Multiple {
+        most
+    } else {
+        total
+    };
+    match headcount {
+        Some(h) if h > 0 => h.max(answered),
+        _ => answered,
+    }
+}
+
 /// Share of the room that answered a question correctly, from 0 to 1; `None` when there is
 /// nothing to score (a confidence question, or no answers and no headcount).
 ///
@@ -159,21 +175,13 @@ pub fn percent_correct(
         return None;
     }
     let count = |id: &str| f64::from(counts.get(id).copied().unwrap_or(0));
-    let total: f64 = info.choices.iter().map(|c| count(c)).sum();
-    let most: f64 = info.choices.iter().map(|c| count(c)).fold(0.0, f64::max);
-    let n = match headcount {
-        Some(h) if h > 0 => {
-            let h = f64::from(h);
-            // A headcount below the answers given is a typing slip; never score above 100%.
-            if info.qtype == QuestionType::Multiple {
-                h.max(most)
-            } else {
-                h.max(total)
-            }
-        }
-        _ if info.qtype == QuestionType::Multiple => most,
-        _ => total,
-    };
+    let ordered: Vec<u32> = info
+        .choices
+        .iter()
+        .map(|c| counts.get(c).copied().unwrap_or(0))
+        .collect();
+    // A headcount below the answers given is a typing slip; never score above 100%.
+    let n = f64::from(respondents(info.qtype, &ordered, headcount));
     if n <= 0.0 {
         return None;
     }

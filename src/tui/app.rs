@@ -1,0 +1,732 @@
+//! The facilitator's face, Elm-style: a `Model`, the `Msg`s that reach it, and `update`, which
+//! changes the model and returns the `Effect`s (save, record, quit) for the event loop to carry
+//! out. Workshop rules stay in `session`; this file only routes keys to them.
+
+use std::cell::RefCell;
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use rust_i18n::t;
+
+use super::keymap::{self, Action, Context};
+use super::theme::Theme;
+use crate::curriculum::{Catalog, Module};
+use crate::session::{
+    AnswerMode, Item, Refusal, ResumeError, SavedSession, Session, SessionResult, Setup,
+};
+
+/// Longest group label kept: a short description of the group, never a list of names.
+pub const MAX_GROUP_LEN: usize = 40;
+/// Largest headcount that can be typed.
+pub const MAX_HEADCOUNT: u32 = 9_999;
+
+/// Something that happened: a key, a click, a second of time, or word from the effect runner.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Tick(u64),
+    /// The result of an `Effect::Record`.
+    Recorded(Result<(), String>),
+    /// The result of an `Effect::Save`.
+    Saved(Result<(), String>),
+}
+
+/// Work for the event loop; the model never touches files itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Autosave the session in progress (atomic write).
+    Save(SavedSession),
+    /// Record the finished session in the score store, then drop the autosave.
+    Record(SessionResult),
+    /// Drop the autosave without recording (the facilitator chose to start fresh).
+    DiscardSave,
+    Quit,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StartState {
+    pub filter: String,
+    pub filtering: bool,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupField {
+    Mode,
+    Headcount,
+    Check,
+    Group,
+    Start,
+}
+
+impl SetupField {
+    pub const ALL: [SetupField; 5] = [
+        SetupField::Mode,
+        SetupField::Headcount,
+        SetupField::Check,
+        SetupField::Group,
+        SetupField::Start,
+    ];
+}
+
+#[derive(Debug, Clone)]
+pub struct SetupState {
+    pub module_id: String,
+    pub field: SetupField,
+    pub mode: AnswerMode,
+    pub headcount: String,
+    pub check: bool,
+    pub has_check: bool,
+    pub group: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunState {
+    pub session: Session,
+    /// Digits being typed into the selected choice's count (show-of-hands mode).
+    pub typing: Option<String>,
+    /// Set once the result is safely in the store.
+    pub recorded: bool,
+    pub record_error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Start(StartState),
+    /// An unfinished session was found; `problem` says why it cannot resume, if it cannot.
+    Resume {
+        saved: Box<SavedSession>,
+        problem: Option<String>,
+    },
+    Setup(SetupState),
+    Run(Box<RunState>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Outline { selected: usize },
+    ConfirmQuit,
+}
+
+/// Inputs that do not change while the app runs.
+pub struct Options {
+    pub theme: Theme,
+    pub locale: String,
+    /// Open the set-up of this module directly.
+    pub module: Option<String>,
+    /// Preview: no scores recorded, nothing autosaved.
+    pub preview: bool,
+    pub today: String,
+}
+
+pub struct Model {
+    pub catalog: Catalog,
+    pub theme: Theme,
+    /// The language of the interface and the content, switched together with `l`.
+    pub locale: String,
+    pub languages: Vec<String>,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub notes: bool,
+    /// A one-line status for the facilitator, already translated.
+    pub message: Option<String>,
+    pub preview: bool,
+    pub today: String,
+    pub save_error: Option<String>,
+    /// Where each choice was drawn, for mouse clicks: filled by `view`.
+    pub hits: RefCell<Vec<(Rect, usize)>>,
+    /// Set by `update` when a new session needs an id; the loop supplies randomness.
+    pub next_session_id: String,
+}
+
+impl Model {
+    pub fn new(catalog: Catalog, options: Options, saved: Option<SavedSession>) -> Model {
+        let mut languages: Vec<String> = vec!["en".into()];
+        for m in &catalog.modules {
+            for l in m.locales() {
+                if !languages.iter().any(|x| x.eq_ignore_ascii_case(l)) {
+                    languages.push(l.to_string());
+                }
+            }
+        }
+        languages[1..].sort();
+        let mut model = Model {
+            catalog,
+            theme: options.theme,
+            locale: options.locale,
+            languages,
+            screen: Screen::Start(StartState::default()),
+            overlay: None,
+            notes: false,
+            message: None,
+            preview: options.preview,
+            today: options.today,
+            save_error: None,
+            hits: RefCell::new(Vec::new()),
+            next_session_id: String::new(),
+        };
+        if let Some(saved) = saved {
+            let problem = model.resume_problem(&saved);
+            model.screen = Screen::Resume {
+                saved: Box::new(saved),
+                problem,
+            };
+        } else if let Some(id) = options.module {
+            model.open_setup(&id);
+        }
+        model
+    }
+
+    fn resume_problem(&self, saved: &SavedSession) -> Option<String> {
+        let module = self.catalog.module(&saved.module_id);
+        let err = match module {
+            None => ResumeError::ModuleMissing(saved.module_id.clone()),
+            Some(m) => match Session::resume(saved, m) {
+                Ok(_) => return None,
+                Err(e) => e,
+            },
+        };
+        Some(match err {
+            ResumeError::ModuleMissing(id) => t!("resume.missing", id = id).into_owned(),
+            ResumeError::ModuleChanged(id) => t!("resume.changed", id = id).into_owned(),
+            ResumeError::UnknownFormat(n) => t!("resume.format", format = n).into_owned(),
+        })
+    }
+
+    /// The modules shown on the start screen, filtered, in the current language.
+    pub fn visible_modules(&self) -> Vec<Module> {
+        let filter = match &self.screen {
+            Screen::Start(s) => s.filter.to_lowercase(),
+            _ => String::new(),
+        };
+        self.catalog
+            .modules
+            .iter()
+            .map(|m| m.localized(&self.locale))
+            .filter(|m| {
+                filter.is_empty()
+                    || m.title.to_lowercase().contains(&filter)
+                    || m.summary.to_lowercase().contains(&filter)
+                    || m.id.contains(&filter)
+            })
+            .collect()
+    }
+
+    /// The contexts whose bindings apply now, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.overlay {
+            Some(Overlay::Help) => vec![],
+            Some(Overlay::Outline { .. }) => vec![Context::Outline],
+            Some(Overlay::ConfirmQuit) => vec![Context::Confirm],
+            None => self.contexts_without_overlay(),
+        }
+    }
+
+    /// The contexts of the screen itself, ignoring any overlay (what `?` explains).
+    pub fn contexts_without_overlay(&self) -> Vec<Context> {
+        match &self.screen {
+            Screen::Start(s) if s.filtering => vec![Context::Filter],
+            Screen::Start(_) => vec![Context::Start],
+            Screen::Resume { .. } => vec![Context::Resume],
+            Screen::Setup(_) => vec![Context::Setup],
+            Screen::Run(run) => {
+                let s = &run.session;
+                if s.is_finished() {
+                    return vec![Context::Summary, Context::Run];
+                }
+                match s.question() {
+                    Some(_) if !s.is_revealed() => match s.setup().mode {
+                        AnswerMode::Hands => vec![Context::Hands, Context::Run],
+                        AnswerMode::Private => vec![Context::Private, Context::Run],
+                    },
+                    _ => vec![Context::Run],
+                }
+            }
+        }
+    }
+
+    fn open_setup(&mut self, id: &str) {
+        let Some(module) = self.catalog.module(id) else {
+            self.message = Some(t!("start.no_such_module", id = id).into_owned());
+            return;
+        };
+        let has_check = module.check_questions().next().is_some();
+        self.screen = Screen::Setup(SetupState {
+            module_id: module.id.clone(),
+            field: SetupField::Mode,
+            mode: AnswerMode::Hands,
+            headcount: String::new(),
+            check: has_check,
+            has_check,
+            group: String::new(),
+        });
+    }
+
+    fn switch_language(&mut self) {
+        let i = self
+            .languages
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(&self.locale))
+            .map_or(0, |i| (i + 1) % self.languages.len());
+        self.locale = self.languages[i].clone();
+        crate::i18n::set(&self.locale);
+        self.message = Some(t!("start.language_now", lang = self.locale.as_str()).into_owned());
+    }
+}
+
+/// A refusal in words for the status line.
+pub fn refusal_text(r: Refusal) -> String {
+    match r {
+        Refusal::NotAQuestion => t!("refuse.not_a_question"),
+        Refusal::NoRevealBefore => t!("refuse.no_reveal_before"),
+        Refusal::AlreadyRevealed => t!("refuse.already_revealed"),
+        Refusal::WrongMode => t!("refuse.wrong_mode"),
+        Refusal::NoSuchChoice => t!("refuse.no_such_choice"),
+        Refusal::NothingToUndo => t!("refuse.nothing_to_undo"),
+        Refusal::AtStart => t!("refuse.at_start"),
+        Refusal::AtEnd => t!("refuse.at_end"),
+    }
+    .into_owned()
+}
+
+/// Applies one message; returns what the event loop must do.
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Tick(secs) => {
+            if let Screen::Run(run) = &mut model.screen {
+                if !run.session.is_finished() {
+                    run.session.tick(secs);
+                    // Time is saved every 30 s; everything else is saved as it happens.
+                    if run.session.elapsed_secs() % 30 < secs && !model.preview {
+                        return vec![Effect::Save(run.session.save())];
+                    }
+                }
+            }
+            vec![]
+        }
+        Msg::Saved(Ok(())) => {
+            model.save_error = None;
+            vec![]
+        }
+        Msg::Saved(Err(e)) => {
+            model.message = Some(t!("run.save_failed", error = e.as_str()).into_owned());
+            model.save_error = Some(e);
+            vec![]
+        }
+        Msg::Recorded(result) => {
+            if let Screen::Run(run) = &mut model.screen {
+                match result {
+                    Ok(()) => {
+                        run.recorded = true;
+                        run.record_error = None;
+                        model.message = Some(t!("summary.recorded").into_owned());
+                    }
+                    Err(e) => {
+                        model.message =
+                            Some(t!("summary.record_failed", error = e.as_str()).into_owned());
+                        run.record_error = Some(e);
+                    }
+                }
+            }
+            vec![]
+        }
+        Msg::Click { column, row } => click(model, column, row),
+        Msg::Key(key) => {
+            model.message = None;
+            on_key(model, key)
+        }
+    }
+}
+
+fn click(model: &mut Model, column: u16, row: u16) -> Vec<Effect> {
+    let hit = model
+        .hits
+        .borrow()
+        .iter()
+        .find(|(r, _)| {
+            column >= r.x && column < r.x + r.width && row >= r.y && row < r.y + r.height
+        })
+        .map(|(_, i)| *i);
+    let Some(choice) = hit else { return vec![] };
+    let Screen::Run(run) = &mut model.screen else {
+        return vec![];
+    };
+    let outcome = match run.session.setup().mode {
+        AnswerMode::Hands => run.session.select(choice),
+        AnswerMode::Private => run.session.answer(choice),
+    };
+    run.typing = None;
+    after_session_change(model, outcome)
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    // Text entry comes before bindings: the filter line and the group label take letters.
+    if let Some(effects) = text_entry(model, &key) {
+        return effects;
+    }
+    if model.overlay == Some(Overlay::Help) {
+        model.overlay = None;
+        return vec![];
+    }
+    let contexts = model.contexts();
+    let Some(action) = keymap::action_for(&contexts, &key) else {
+        return vec![];
+    };
+    if action == Action::Help {
+        model.overlay = Some(Overlay::Help);
+        return vec![];
+    }
+    match model.overlay {
+        Some(Overlay::ConfirmQuit) => {
+            return match action {
+                Action::Yes | Action::Quit => vec![Effect::Quit],
+                _ => {
+                    model.overlay = None;
+                    vec![]
+                }
+            };
+        }
+        Some(Overlay::Outline { selected }) => return outline_key(model, action, selected),
+        _ => {}
+    }
+    match &model.screen {
+        Screen::Start(_) => start_key(model, action),
+        Screen::Resume { .. } => resume_key(model, action),
+        Screen::Setup(_) => setup_key(model, action, &key),
+        Screen::Run(_) => run_key(model, action, &key),
+    }
+}
+
+/// Letters typed into the filter or the group label; `None` when the key is not text entry.
+fn text_entry(model: &mut Model, key: &KeyEvent) -> Option<Vec<Effect>> {
+    if model.overlay.is_some()
+        || !key
+            .modifiers
+            .difference(crossterm::event::KeyModifiers::SHIFT)
+            .is_empty()
+    {
+        return None;
+    }
+    match &mut model.screen {
+        Screen::Start(s) if s.filtering => match key.code {
+            KeyCode::Char(c) => {
+                s.filter.push(c);
+                s.selected = 0;
+                Some(vec![])
+            }
+            KeyCode::Backspace => {
+                s.filter.pop();
+                s.selected = 0;
+                Some(vec![])
+            }
+            _ => None,
+        },
+        Screen::Setup(s) if s.field == SetupField::Group => match key.code {
+            KeyCode::Char(c) if !c.is_control() => {
+                if s.group.chars().count() < MAX_GROUP_LEN {
+                    s.group.push(c);
+                }
+                Some(vec![])
+            }
+            KeyCode::Backspace => {
+                s.group.pop();
+                Some(vec![])
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn start_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let count = model.visible_modules().len();
+    let Screen::Start(s) = &mut model.screen else {
+        return vec![];
+    };
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Up => s.selected = s.selected.saturating_sub(1),
+        Action::Down => s.selected = (s.selected + 1).min(count.saturating_sub(1)),
+        Action::StartFilter => s.filtering = true,
+        Action::ClearFilter => {
+            s.filter.clear();
+            s.filtering = false;
+        }
+        Action::Back => {
+            if s.filtering || !s.filter.is_empty() {
+                s.filter.clear();
+                s.filtering = false;
+            }
+        }
+        Action::Confirm if s.filtering => s.filtering = false,
+        Action::Confirm => {
+            let selected = s.selected;
+            if let Some(m) = model.visible_modules().get(selected) {
+                let id = m.id.clone();
+                model.open_setup(&id);
+            }
+        }
+        Action::SwitchLanguage => model.switch_language(),
+        Action::Reports => model.message = Some(t!("start.reports_cli").into_owned()),
+        _ => {}
+    }
+    vec![]
+}
+
+fn resume_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Resume { saved, problem } = &model.screen else {
+        return vec![];
+    };
+    match action {
+        Action::Quit => vec![Effect::Quit],
+        Action::Confirm if problem.is_none() => {
+            let module = model.catalog.module(&saved.module_id).cloned();
+            match module.map(|m| Session::resume(saved, &m)) {
+                Some(Ok(session)) => {
+                    model.locale.clone_from(&session.setup().locale);
+                    crate::i18n::set(&model.locale);
+                    model.screen = Screen::Run(Box::new(RunState {
+                        session,
+                        typing: None,
+                        recorded: false,
+                        record_error: None,
+                    }));
+                    model.message = Some(t!("resume.resumed").into_owned());
+                }
+                _ => model.message = Some(t!("resume.cannot").into_owned()),
+            }
+            vec![]
+        }
+        Action::NewSession | Action::Back => {
+            model.screen = Screen::Start(StartState::default());
+            vec![Effect::DiscardSave]
+        }
+        _ => vec![],
+    }
+}
+
+fn setup_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
+    let Screen::Setup(s) = &mut model.screen else {
+        return vec![];
+    };
+    let index = SetupField::ALL
+        .iter()
+        .position(|f| *f == s.field)
+        .unwrap_or(0);
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Back => model.screen = Screen::Start(StartState::default()),
+        Action::Up => s.field = SetupField::ALL[index.saturating_sub(1)],
+        Action::Down => s.field = SetupField::ALL[(index + 1).min(SetupField::ALL.len() - 1)],
+        Action::Left | Action::Right => match s.field {
+            SetupField::Mode => {
+                s.mode = match s.mode {
+                    AnswerMode::Hands => AnswerMode::Private,
+                    AnswerMode::Private => AnswerMode::Hands,
+                }
+            }
+            SetupField::Check if s.has_check => s.check = !s.check,
+            _ => {}
+        },
+        Action::Digit if s.field == SetupField::Headcount => {
+            if let KeyCode::Char(c) = key.code {
+                let mut next = s.headcount.clone();
+                next.push(c);
+                if next.parse::<u32>().is_ok_and(|n| n <= MAX_HEADCOUNT) {
+                    s.headcount = next.trim_start_matches('0').to_string();
+                }
+            }
+        }
+        Action::DeleteDigit if s.field == SetupField::Headcount => {
+            s.headcount.pop();
+        }
+        Action::Confirm => return start_session(model),
+        _ => {}
+    }
+    vec![]
+}
+
+fn start_session(model: &mut Model) -> Vec<Effect> {
+    let Screen::Setup(s) = &model.screen else {
+        return vec![];
+    };
+    let Some(module) = model.catalog.module(&s.module_id) else {
+        return vec![];
+    };
+    let group = s.group.trim();
+    let setup = Setup {
+        mode: s.mode,
+        headcount: s.headcount.parse().ok().filter(|n| *n > 0),
+        check: s.check,
+        locale: model.locale.clone(),
+        group: (!group.is_empty()).then(|| group.to_string()),
+    };
+    let id = std::mem::take(&mut model.next_session_id);
+    let session = Session::new(module, setup, id, model.today.clone());
+    let save = session.save();
+    model.screen = Screen::Run(Box::new(RunState {
+        session,
+        typing: None,
+        recorded: false,
+        record_error: None,
+    }));
+    if model.preview {
+        vec![]
+    } else {
+        vec![Effect::Save(save)]
+    }
+}
+
+fn outline_key(model: &mut Model, action: Action, selected: usize) -> Vec<Effect> {
+    let Screen::Run(run) = &mut model.screen else {
+        model.overlay = None;
+        return vec![];
+    };
+    let len = run.session.plan().len();
+    match action {
+        Action::Up => {
+            model.overlay = Some(Overlay::Outline {
+                selected: selected.saturating_sub(1),
+            })
+        }
+        Action::Down => {
+            model.overlay = Some(Overlay::Outline {
+                selected: (selected + 1).min(len - 1),
+            })
+        }
+        Action::Confirm => {
+            model.overlay = None;
+            let outcome = run.session.goto(selected);
+            run.typing = None;
+            return after_session_change(model, outcome);
+        }
+        Action::Quit => model.overlay = Some(Overlay::ConfirmQuit),
+        _ => model.overlay = None,
+    }
+    vec![]
+}
+
+fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
+    let Screen::Run(run) = &mut model.screen else {
+        return vec![];
+    };
+    let changes_counts = matches!(
+        action,
+        Action::Increment
+            | Action::Decrement
+            | Action::Digit
+            | Action::DeleteDigit
+            | Action::Answer
+            | Action::Undo
+    );
+    if run.recorded && changes_counts {
+        model.message = Some(t!("refuse.recorded").into_owned());
+        return vec![];
+    }
+    if action == Action::Confirm && run.session.is_finished() {
+        if run.recorded || model.preview {
+            model.screen = Screen::Start(StartState::default());
+            return vec![];
+        }
+        return vec![Effect::Record(run.session.result())];
+    }
+    let s = &mut run.session;
+    let outcome: Result<(), Refusal> = match action {
+        Action::Quit | Action::Back => {
+            if run.session.is_finished() && (run.recorded || model.preview) {
+                return vec![Effect::Quit];
+            }
+            model.overlay = Some(Overlay::ConfirmQuit);
+            return vec![];
+        }
+        Action::Notes => {
+            model.notes = !model.notes;
+            return vec![];
+        }
+        Action::Outline => {
+            model.overlay = Some(Overlay::Outline {
+                selected: s.cursor(),
+            });
+            return vec![];
+        }
+        Action::Next => s.next(),
+        Action::Prev => s.prev(),
+        Action::First => s.goto(0),
+        Action::Last => s.goto(s.plan().len() - 1),
+        Action::Reveal => s.reveal(),
+        Action::Up => s.select(s.selected().saturating_sub(1)),
+        Action::Down => {
+            let next = s.selected() + 1;
+            s.select(next).or(Ok(()))
+        }
+        Action::Increment => s.adjust(1),
+        Action::Decrement => s.adjust(-1),
+        Action::Digit => {
+            let KeyCode::Char(c) = key.code else {
+                return vec![];
+            };
+            let mut typed = run.typing.take().unwrap_or_default();
+            if typed.len() < 4 {
+                typed.push(c);
+            }
+            let n = typed.parse::<u32>().unwrap_or(0);
+            run.typing = Some(typed);
+            let selected = run.session.selected();
+            run.session.set_count(selected, n)
+        }
+        Action::DeleteDigit => {
+            let mut typed = run.typing.take().unwrap_or_else(|| {
+                run.session
+                    .counts()
+                    .get(run.session.selected())
+                    .map(u32::to_string)
+                    .unwrap_or_default()
+            });
+            typed.pop();
+            let n = typed.parse::<u32>().unwrap_or(0);
+            run.typing = Some(typed);
+            let selected = run.session.selected();
+            run.session.set_count(selected, n)
+        }
+        Action::Answer => {
+            let KeyCode::Char(c) = key.code else {
+                return vec![];
+            };
+            let index = (c.to_ascii_lowercase() as u8).wrapping_sub(b'a') as usize;
+            s.answer(index)
+        }
+        Action::Undo => s.undo(),
+        _ => return vec![],
+    };
+    if !matches!(action, Action::Digit | Action::DeleteDigit) {
+        run.typing = None;
+    }
+    after_session_change(model, outcome)
+}
+
+/// After the session changed: report a refusal, autosave, and record once the summary is reached.
+fn after_session_change(model: &mut Model, outcome: Result<(), Refusal>) -> Vec<Effect> {
+    if let Err(r) = outcome {
+        model.message = Some(refusal_text(r));
+        return vec![];
+    }
+    let Screen::Run(run) = &mut model.screen else {
+        return vec![];
+    };
+    if model.preview {
+        return vec![];
+    }
+    if run.session.item() == Item::Summary && !run.recorded {
+        // Recording is idempotent by session id, so reaching the summary twice is harmless.
+        return vec![
+            Effect::Save(run.session.save()),
+            Effect::Record(run.session.result()),
+        ];
+    }
+    vec![Effect::Save(run.session.save())]
+}

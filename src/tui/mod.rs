@@ -1,0 +1,246 @@
+//! The facilitator's terminal app: one event loop feeds `Msg`s to `app::update`, draws with
+//! `view::view`, and carries out the `Effect`s (autosave, record, quit). The terminal is restored
+//! on quit, on panic, and on SIGTERM or SIGHUP; the session is saved after every change.
+
+pub mod app;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+use rust_i18n::t;
+
+use crate::curriculum::Catalog;
+use crate::session::{SavedSession, SessionResult};
+use app::{Effect, Model, Msg, Options};
+
+/// The autosave file of the session in progress, in the data folder.
+pub const AUTOSAVE: &str = "session.json";
+
+/// Where finished sessions go: the score store in the real app, something else in tests.
+pub type Recorder = Box<dyn FnMut(&SessionResult) -> Result<(), String>>;
+
+/// Reads the autosaved session, if any. A damaged file is moved aside (never deleted) and
+/// reported, so a new session cannot overwrite what it held.
+pub fn load_autosave(data_dir: &Path) -> (Option<SavedSession>, Option<String>) {
+    let path = data_dir.join(AUTOSAVE);
+    let Ok(bytes) = std::fs::read(&path) else {
+        return (None, None);
+    };
+    match serde_json::from_slice::<SavedSession>(&bytes) {
+        Ok(saved) => (Some(saved), None),
+        Err(e) => {
+            let aside = (0..1000)
+                .map(|i| data_dir.join(format!("session.damaged-{i}.json")))
+                .find(|p| !p.exists())
+                .unwrap_or_else(|| data_dir.join("session.damaged.json"));
+            let moved = std::fs::rename(&path, &aside).is_ok();
+            let shown = if moved { aside } else { path };
+            (
+                None,
+                Some(
+                    t!(
+                        "resume.damaged",
+                        path = shown.display(),
+                        error = e.to_string()
+                    )
+                    .into_owned(),
+                ),
+            )
+        }
+    }
+}
+
+/// Creates the data folder (0700 on Unix) if needed.
+pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file, fsync, rename, fsync of the folder.
+/// A crash or power cut leaves either the old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    ensure_private_dir(dir)?;
+    let tmp = path.with_extension("json.tmp");
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut f = options.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Carries out the effects `update` asked for, feeding their outcomes back in. Returns false
+/// once the app should stop.
+pub fn run_effects(
+    model: &mut Model,
+    effects: Vec<Effect>,
+    data_dir: Option<&Path>,
+    recorder: &mut Recorder,
+) -> bool {
+    let mut queue = std::collections::VecDeque::from(effects);
+    while let Some(effect) = queue.pop_front() {
+        let follow = match effect {
+            Effect::Quit => return false,
+            Effect::Save(saved) => {
+                let outcome = match data_dir {
+                    Some(dir) => serde_json::to_vec_pretty(&saved)
+                        .map_err(|e| e.to_string())
+                        .and_then(|b| {
+                            write_atomic(&dir.join(AUTOSAVE), &b).map_err(|e| e.to_string())
+                        }),
+                    None => Err(t!("run.no_data_dir").into_owned()),
+                };
+                app::update(model, Msg::Saved(outcome))
+            }
+            Effect::Record(result) => {
+                let outcome = recorder(&result);
+                if outcome.is_ok() {
+                    if let Some(dir) = data_dir {
+                        let _ = std::fs::remove_file(dir.join(AUTOSAVE));
+                    }
+                }
+                app::update(model, Msg::Recorded(outcome))
+            }
+            Effect::DiscardSave => {
+                if let Some(dir) = data_dir {
+                    let _ = std::fs::remove_file(dir.join(AUTOSAVE));
+                }
+                vec![]
+            }
+        };
+        queue.extend(follow);
+    }
+    true
+}
+
+/// Everything the app needs to start.
+pub struct Launch {
+    pub catalog: Catalog,
+    pub options: Options,
+    pub data_dir: Option<PathBuf>,
+    pub recorder: Recorder,
+}
+
+/// Runs the app in the terminal until the facilitator quits or a signal arrives.
+pub fn run(launch: Launch) -> std::io::Result<()> {
+    let Launch {
+        catalog,
+        options,
+        data_dir,
+        mut recorder,
+    } = launch;
+    let (saved, damaged) = match (&data_dir, options.preview) {
+        (Some(dir), false) => load_autosave(dir),
+        _ => (None, None),
+    };
+    let mut model = Model::new(catalog, options, saved);
+    if let Some(message) = damaged {
+        model.message = Some(message);
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+
+    let mut terminal = ratatui::try_init()?;
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        hook(info);
+    }));
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+
+    let outcome = event_loop(
+        &mut terminal,
+        &mut model,
+        data_dir.as_deref(),
+        &mut recorder,
+        &stop,
+    );
+
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    ratatui::restore();
+    outcome
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    model: &mut Model,
+    data_dir: Option<&Path>,
+    recorder: &mut Recorder,
+    stop: &AtomicBool,
+) -> std::io::Result<()> {
+    let mut last_tick = Instant::now();
+    loop {
+        if model.next_session_id.is_empty() {
+            model.next_session_id = uuid::Uuid::new_v4().to_string();
+        }
+        terminal.draw(|f| view::view(model, f))?;
+        if stop.load(Ordering::Relaxed) {
+            // SIGTERM or SIGHUP: save what is on screen, then leave cleanly.
+            if let app::Screen::Run(run) = &model.screen {
+                if !model.preview && !run.recorded {
+                    let save = run.session.save();
+                    run_effects(model, vec![Effect::Save(save)], data_dir, recorder);
+                }
+            }
+            return Ok(());
+        }
+        let timeout = Duration::from_millis(250);
+        let mut msgs = Vec::new();
+        if event::poll(timeout)? {
+            match event::read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => msgs.push(Msg::Key(key)),
+                Event::Mouse(m) if m.kind == MouseEventKind::Down(MouseButton::Left) => {
+                    msgs.push(Msg::Click {
+                        column: m.column,
+                        row: m.row,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let secs = last_tick.elapsed().as_secs();
+        if secs >= 1 {
+            last_tick += Duration::from_secs(secs);
+            msgs.push(Msg::Tick(secs));
+        }
+        for msg in msgs {
+            let effects = app::update(model, msg);
+            if !run_effects(model, effects, data_dir, recorder) {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! One file per screen. Each draws from the model and the session; none changes them.
+
+pub mod overlay;
+pub mod run;
+pub mod setup;
+pub mod start;

@@ -1,0 +1,188 @@
+//! The start screen: modules in the current language with their length, audience and languages,
+//! a filter line, and the offer to resume an unfinished session.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use rust_i18n::t;
+
+use crate::session::SavedSession;
+use crate::tui::app::{Model, StartState};
+use crate::tui::view::{self, column, frame_parts};
+use crate::tui::widgets::text;
+
+/// "en (source), es (draft)": the languages a module has and each translation's status.
+pub fn languages(module: &crate::curriculum::Module) -> String {
+    std::iter::once(format!(
+        "{} ({})",
+        module.source_locale,
+        t!("start.status_source")
+    ))
+    .chain(module.translations.values().map(|tr| {
+        let status = match tr.status {
+            crate::curriculum::TranslationStatus::Draft => t!("start.status_draft"),
+            crate::curriculum::TranslationStatus::Reviewed => t!("start.status_reviewed"),
+        };
+        format!("{} ({status})", tr.locale)
+    }))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
+    let col = column(area);
+    let (header, body, footer) = frame_parts(col, 2);
+    view::header(
+        model,
+        &t!("start.title"),
+        &t!("start.language", lang = model.locale.as_str()),
+        frame,
+        header,
+    );
+    let modules = model.visible_modules();
+    let width = body.width as usize;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut selected_top = 0;
+    if modules.is_empty() {
+        lines.push(Line::styled(
+            t!("start.none").into_owned(),
+            model.theme.muted,
+        ));
+    }
+    for (i, m) in modules.iter().enumerate() {
+        let selected = i == state.selected;
+        if selected {
+            selected_top = lines.len();
+        }
+        let marker = if selected { "▶ " } else { "  " };
+        let title_style = if selected {
+            model.theme.selected
+        } else {
+            model.theme.title
+        };
+        let minutes = t!("start.minutes", minutes = m.minutes).into_owned();
+        let mut title_lines = text::wrap(
+            &[(m.title.clone(), title_style)],
+            width.saturating_sub(minutes.len() + 2),
+            marker,
+            "  ",
+        );
+        if let Some(first) = title_lines.first_mut() {
+            let pad = width.saturating_sub(text::line_width(first) + minutes.chars().count());
+            first.spans.push(Span::raw(" ".repeat(pad)));
+            first.spans.push(Span::styled(minutes, model.theme.muted));
+        }
+        lines.extend(title_lines);
+        lines.extend(text::wrap(
+            &[(m.summary.clone(), model.theme.text)],
+            width,
+            "  ",
+            "  ",
+        ));
+        let meta = format!(
+            "{}: {}   {}: {}",
+            t!("start.audience"),
+            m.audience,
+            t!("start.languages"),
+            languages(m)
+        );
+        lines.extend(text::wrap(&[(meta, model.theme.muted)], width, "  ", "  "));
+        lines.push(Line::default());
+    }
+    // Keep the selected module in view.
+    let height = body.height as usize;
+    let scroll = selected_top.saturating_sub(height.saturating_sub(6)) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
+    let filter_line = if state.filtering || !state.filter.is_empty() {
+        let cursor = if state.filtering { "▏" } else { "" };
+        Line::from(vec![
+            Span::styled(format!("{} ", t!("start.filter")), model.theme.accent),
+            Span::styled(format!("{}{cursor}", state.filter), model.theme.text),
+        ])
+    } else {
+        Line::default()
+    };
+    let [f1, f2] = ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Length(1); 2])
+        .areas(footer);
+    frame.render_widget(Paragraph::new(filter_line), f1);
+    let hints = if state.filtering {
+        vec![
+            ("Enter", t!("keys.filter_done").into_owned()),
+            ("Esc", t!("keys.filter_clear").into_owned()),
+        ]
+    } else {
+        vec![
+            ("↑↓", t!("hint.choose").into_owned()),
+            ("Enter", t!("hint.open").into_owned()),
+            ("/", t!("hint.filter").into_owned()),
+            ("l", t!("hint.language").into_owned()),
+            ("?", t!("hint.help").into_owned()),
+            ("q", t!("hint.quit").into_owned()),
+        ]
+    };
+    view::hints(model, &hints, frame, f2);
+}
+
+pub fn draw_resume(
+    model: &Model,
+    saved: &SavedSession,
+    problem: Option<&str>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let col = column(area);
+    let (header, body, footer) = frame_parts(col, 1);
+    view::header(model, &t!("resume.title"), "", frame, header);
+    let width = body.width as usize;
+    let title = model
+        .catalog
+        .module(&saved.module_id)
+        .map(|m| m.localized(&saved.setup.locale).title)
+        .unwrap_or_else(|| saved.module_id.clone());
+    let mut lines = Vec::new();
+    lines.extend(text::plain(
+        &t!(
+            "resume.found",
+            title = title.as_str(),
+            date = saved.date.as_str()
+        ),
+        width,
+        model.theme.text,
+    ));
+    lines.push(Line::default());
+    lines.extend(text::plain(
+        &t!(
+            "resume.detail",
+            answers = saved
+                .tallies
+                .iter()
+                .map(|t| t.counts.values().sum::<u32>())
+                .sum::<u32>(),
+            minutes = saved.elapsed_secs / 60
+        ),
+        width,
+        model.theme.muted,
+    ));
+    lines.push(Line::default());
+    match problem {
+        Some(p) => {
+            lines.extend(text::plain(p, width, model.theme.warning));
+            lines.push(Line::default());
+            lines.extend(text::plain(
+                &t!("resume.offer_fresh"),
+                width,
+                model.theme.text,
+            ));
+        }
+        None => lines.extend(text::plain(&t!("resume.offer"), width, model.theme.text)),
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    let mut hints = Vec::new();
+    if problem.is_none() {
+        hints.push(("Enter", t!("keys.resume").into_owned()));
+    }
+    hints.push(("n", t!("keys.discard_resume").into_owned()));
+    hints.push(("q", t!("hint.quit").into_owned()));
+    view::hints(model, &hints, frame, footer);
+}

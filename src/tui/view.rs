@@ -1,0 +1,151 @@
+//! Draws the model: picks the screen, lays out the readable column, and draws overlays on top.
+//! Drawing only; every decision was made in `update`.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+use rust_i18n::t;
+
+use super::app::{Model, Overlay, Screen};
+use super::screens;
+
+/// Below this the screens cannot be read; a clear message is shown instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+/// Lines longer than this are hard to follow on a projector: wider screens get margins.
+pub const MAX_TEXT_WIDTH: u16 = 100;
+
+pub fn view(model: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    model.hits.borrow_mut().clear();
+    frame.render_widget(Block::new().style(model.theme.text), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(model, frame, area);
+        return;
+    }
+    match &model.screen {
+        Screen::Start(state) => screens::start::draw(model, state, frame, area),
+        Screen::Resume { saved, problem } => {
+            screens::start::draw_resume(model, saved, problem.as_deref(), frame, area)
+        }
+        Screen::Setup(state) => screens::setup::draw(model, state, frame, area),
+        Screen::Run(run) => screens::run::draw(model, run, frame, area),
+    }
+    match model.overlay {
+        Some(Overlay::Help) => screens::overlay::help(model, frame, area),
+        Some(Overlay::Outline { selected }) => {
+            if let Screen::Run(run) = &model.screen {
+                screens::overlay::outline(model, &run.session, selected, frame, area);
+            }
+        }
+        Some(Overlay::ConfirmQuit) => screens::overlay::confirm_quit(model, frame, area),
+        None => {}
+    }
+}
+
+fn too_small(model: &Model, frame: &mut Frame, area: Rect) {
+    let lines = vec![
+        Line::styled(t!("view.too_small").into_owned(), model.theme.accent),
+        Line::raw(
+            t!(
+                "view.too_small_size",
+                width = area.width,
+                height = area.height,
+                min_width = MIN_WIDTH,
+                min_height = MIN_HEIGHT
+            )
+            .into_owned(),
+        ),
+    ];
+    let height = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(height) / 2;
+    let p = Paragraph::new(lines)
+        .centered()
+        .wrap(ratatui::widgets::Wrap { trim: true });
+    frame.render_widget(
+        p,
+        Rect::new(area.x, y, area.width, area.height - (y - area.y)),
+    );
+}
+
+/// The readable column: at most `MAX_TEXT_WIDTH` wide, centred, with a one-column margin.
+pub fn column(area: Rect) -> Rect {
+    let width = area.width.saturating_sub(2).min(MAX_TEXT_WIDTH);
+    let x = area.x + (area.width - width) / 2;
+    Rect::new(x, area.y, width, area.height)
+}
+
+/// Splits the screen into a header line, the body and a footer of `footer` lines.
+pub fn frame_parts(area: Rect, footer: u16) -> (Rect, Rect, Rect) {
+    let [header, _, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(footer),
+    ])
+    .areas(area);
+    (header, body, footer)
+}
+
+/// A header line: `left` at the left, `right` at the right, clipped to fit.
+pub fn header(model: &Model, left: &str, right: &str, frame: &mut Frame, area: Rect) {
+    let right_w = unicode_width::UnicodeWidthStr::width(right) as u16;
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(right_w + 1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(left.to_string(), model.theme.title)),
+        l,
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(right.to_string(), model.theme.muted)).right_aligned(),
+        r,
+    );
+}
+
+/// The bottom line: the status message if any, else key hints.
+pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: Rect) {
+    let line = match &model.message {
+        Some(m) => Line::styled(m.clone(), model.theme.accent),
+        None => {
+            let mut spans = Vec::new();
+            for (key, what) in hints {
+                if !spans.is_empty() {
+                    spans.push(Span::raw("  "));
+                }
+                spans.push(Span::styled((*key).to_string(), model.theme.accent));
+                spans.push(Span::styled(format!(" {what}"), model.theme.muted));
+            }
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A centred box of the given size (clipped to the area) with a title, cleared underneath.
+pub fn popup(
+    model: &Model,
+    title: &str,
+    width: u16,
+    height: u16,
+    frame: &mut Frame,
+    area: Rect,
+) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(model.theme.border)
+        .style(model.theme.text)
+        .title(Span::styled(format!(" {title} "), model.theme.title));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}

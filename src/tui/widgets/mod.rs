@@ -1,0 +1,3 @@
+//! Drawing helpers shared by the screens.
+
+pub mod text;

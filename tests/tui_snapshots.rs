@@ -1,0 +1,298 @@
+//! Every screen of the session app, drawn into a TestBackend at 80x24 and 120x40, with the
+//! content in English and in Hindi (Devanagari). Driven through `update` with real key presses,
+//! as a facilitator would reach each screen.
+
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use waymark::curriculum::{self, SourceKind, Sources};
+use waymark::session::{AnswerMode, Session, Setup};
+use waymark::tui::app::{update, Effect, Model, Msg, Options};
+use waymark::tui::theme::{Theme, ThemeName};
+use waymark::tui::view;
+
+fn catalog() -> curriculum::Catalog {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    let c = curriculum::load(&Sources {
+        builtin: false,
+        dirs: vec![(SourceKind::Flag, dir)],
+    });
+    assert!(c.module("workshop").is_some(), "{:?}", c.diagnostics);
+    c
+}
+
+fn model(locale: &str) -> Model {
+    let mut m = Model::new(
+        catalog(),
+        Options {
+            theme: Theme::new(ThemeName::Mono),
+            locale: locale.into(),
+            module: None,
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        None,
+    );
+    m.next_session_id = "00000000-0000-4000-8000-000000000000".into();
+    m
+}
+
+fn key(m: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn keys(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(m, KeyCode::Char(c));
+    }
+}
+
+fn draw(m: &Model, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::view(m, f)).unwrap();
+    t.backend().to_string()
+}
+
+/// Opens the module and starts a session in `mode` with a headcount of 10.
+fn started(locale: &str, mode: AnswerMode) -> Model {
+    let mut m = model(locale);
+    key(&mut m, KeyCode::Enter);
+    if mode == AnswerMode::Private {
+        key(&mut m, KeyCode::Right);
+    }
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "10");
+    let effects = key(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Save(_)]),
+        "{effects:?}"
+    );
+    m
+}
+
+fn next(m: &mut Model, n: usize) {
+    for _ in 0..n {
+        key(m, KeyCode::Right);
+    }
+}
+
+/// Every screen, in order, as (name, model).
+fn screens(locale: &str) -> Vec<(&'static str, Model)> {
+    let mut out = Vec::new();
+    out.push(("01-start", model(locale)));
+    let mut m = model(locale);
+    key(&mut m, KeyCode::Enter);
+    out.push(("02-setup", m));
+
+    // Show of hands: counts typed for the before-check.
+    let mut m = started(locale, AnswerMode::Hands);
+    keys(&mut m, "3");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "6");
+    out.push(("03-before-hands", m));
+
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 3);
+    out.push(("04-slide", m));
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 3);
+    keys(&mut m, "n");
+    out.push(("05-slide-notes", m));
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 4);
+    out.push(("06-scenario", m));
+
+    // Private mode: four people answer; only the number shows.
+    let mut m = started(locale, AnswerMode::Private);
+    next(&mut m, 5);
+    keys(&mut m, "aaba");
+    out.push(("07-private", m));
+    let mut m = started(locale, AnswerMode::Private);
+    next(&mut m, 5);
+    keys(&mut m, "aabar");
+    out.push(("08-private-revealed", m));
+
+    // After-check, revealed: single, multiple and confidence.
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 7);
+    keys(&mut m, "1");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "8");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "1r");
+    out.push(("09-after-single-revealed", m));
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 8);
+    keys(&mut m, "7");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "5");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "2r");
+    out.push(("10-after-multiple-revealed", m));
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 9);
+    for (i, n) in ["0", "1", "2", "4", "3"].iter().enumerate() {
+        if i > 0 {
+            key(&mut m, KeyCode::Down);
+        }
+        keys(&mut m, n);
+    }
+    keys(&mut m, "r");
+    out.push(("11-after-confidence-revealed", m));
+
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 6);
+    out.push(("12-sources", m));
+
+    // A whole before and after, then the summary.
+    let mut m = started(locale, AnswerMode::Hands);
+    keys(&mut m, "2");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "5");
+    next(&mut m, 1);
+    keys(&mut m, "6");
+    next(&mut m, 6);
+    keys(&mut m, "0");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "9");
+    next(&mut m, 1);
+    keys(&mut m, "9");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "8");
+    let effects = key(&mut m, KeyCode::End);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Record(_))),
+        "{effects:?}"
+    );
+    update(&mut m, Msg::Recorded(Ok(())));
+    out.push(("13-summary", m));
+
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 4);
+    keys(&mut m, "g");
+    out.push(("14-outline", m));
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 3);
+    keys(&mut m, "?");
+    out.push(("15-help", m));
+    let mut m = started(locale, AnswerMode::Hands);
+    keys(&mut m, "q");
+    out.push(("16-confirm-quit", m));
+
+    // An unfinished session waiting to be resumed.
+    let c = catalog();
+    let module = c.module("workshop").unwrap();
+    let setup = Setup {
+        mode: AnswerMode::Hands,
+        headcount: Some(12),
+        check: true,
+        locale: locale.into(),
+        group: Some("School A".into()),
+    };
+    let mut s = Session::new(module, setup, "id".into(), "2026-11-28".into());
+    s.set_count(0, 5).unwrap();
+    s.tick(600);
+    let m = Model::new(
+        catalog(),
+        Options {
+            theme: Theme::new(ThemeName::Mono),
+            locale: locale.into(),
+            module: None,
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        Some(s.save()),
+    );
+    out.push(("17-resume", m));
+    out
+}
+
+fn snapshot_all(locale: &str) {
+    for (name, m) in screens(locale) {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = draw(&m, w, h);
+            insta::assert_snapshot!(format!("{locale}-{name}-{w}x{h}"), screen);
+        }
+    }
+}
+
+#[test]
+fn english_screens() {
+    snapshot_all("en");
+}
+
+#[test]
+fn hindi_screens() {
+    snapshot_all("hi");
+}
+
+#[test]
+fn too_small_window_says_so() {
+    let m = model("en");
+    let screen = draw(&m, 50, 14);
+    assert!(screen.contains("Window too small"), "{screen}");
+    assert!(screen.contains("50x14"), "{screen}");
+    insta::assert_snapshot!("too-small-50x14", screen);
+}
+
+#[test]
+fn screens_fit_every_size_from_the_minimum_up() {
+    // No panic and no lost choice at any size between 60x16 and 200x60.
+    for (name, m) in screens("hi") {
+        for (w, h) in [(60, 16), (61, 17), (79, 23), (100, 30), (200, 60)] {
+            let screen = draw(&m, w, h);
+            assert!(!screen.contains("Window too small"), "{name} at {w}x{h}");
+        }
+    }
+}
+
+#[test]
+fn correct_answers_are_marked_by_words_not_colour() {
+    let m = screens("en")
+        .into_iter()
+        .find(|(n, _)| *n == "09-after-single-revealed")
+        .unwrap()
+        .1;
+    let screen = draw(&m, 80, 24);
+    assert!(screen.contains("✓ correct: It is a red flag"), "{screen}");
+    assert!(screen.contains("80%"), "{screen}");
+}
+
+#[test]
+fn private_mode_hides_choices_until_reveal() {
+    let all = screens("en");
+    let hidden = draw(
+        &all.iter().find(|(n, _)| *n == "07-private").unwrap().1,
+        80,
+        24,
+    );
+    assert!(hidden.contains("Answers recorded: 4"), "{hidden}");
+    assert!(
+        !hidden.contains('█') && !hidden.contains("[   3]"),
+        "{hidden}"
+    );
+    let shown = draw(
+        &all.iter()
+            .find(|(n, _)| *n == "08-private-revealed")
+            .unwrap()
+            .1,
+        80,
+        24,
+    );
+    assert!(shown.contains("   3   75%"), "{shown}");
+}
+
+#[test]
+fn summary_shows_before_after_and_gain() {
+    let m = screens("en")
+        .into_iter()
+        .find(|(n, _)| *n == "13-summary")
+        .unwrap()
+        .1;
+    let screen = draw(&m, 120, 40);
+    assert!(screen.contains("Class average"), "{screen}");
+    assert!(screen.contains("Normalised gain"), "{screen}");
+    assert!(screen.contains("Results saved"), "{screen}");
+}
