@@ -279,8 +279,8 @@ fn recorder(data_dir: Option<PathBuf>) -> crate::tui::Recorder {
         let dir = data_dir
             .clone()
             .ok_or_else(|| t!("run.no_data_dir").into_owned())?;
-        let _ = (dir, result); // TEMP-STORE
-        Err("store pending".to_string())
+        let mut store = crate::store::Store::open(&dir).map_err(|e| e.to_string())?;
+        store.record(result).map(|_| ()).map_err(|e| e.to_string())
     })
 }
 

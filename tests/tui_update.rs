@@ -1,0 +1,329 @@
+//! The facilitator's keys through `update`, without a terminal: filtering, language switching,
+//! set-up, quitting, mouse clicks, the effects asked of the event loop, and the autosave file.
+
+use std::path::Path;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use waymark::curriculum::{self, SourceKind, Sources};
+use waymark::session::AnswerMode;
+use waymark::tui::app::{update, Effect, Model, Msg, Options, Overlay, Screen};
+use waymark::tui::theme::{Theme, ThemeName};
+use waymark::tui::{self, view};
+
+fn model_with(preview: bool, module: Option<&str>) -> Model {
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let tui_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    let catalog = curriculum::load(&Sources {
+        builtin: false,
+        dirs: vec![(SourceKind::Flag, good), (SourceKind::Flag, tui_dir)],
+    });
+    let mut m = Model::new(
+        catalog,
+        Options {
+            theme: Theme::new(ThemeName::Default),
+            locale: "en".into(),
+            module: module.map(Into::into),
+            preview,
+            today: "2026-11-29".into(),
+        },
+        None,
+    );
+    m.next_session_id = "id-1".into();
+    m
+}
+
+fn press(m: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_text(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        press(m, KeyCode::Char(c));
+    }
+}
+
+fn draw(m: &Model) -> String {
+    let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    t.draw(|f| view::view(m, f)).unwrap();
+    t.backend().to_string()
+}
+
+#[test]
+fn slash_filters_the_module_list_and_esc_clears_it() {
+    let mut m = model_with(false, None);
+    assert_eq!(m.visible_modules().len(), 3);
+    type_text(&mut m, "/fake");
+    assert_eq!(m.visible_modules().len(), 1);
+    assert!(draw(&m).contains("Filter: fake"));
+    // While filtering, letters are text: `q` does not quit.
+    assert!(press(&mut m, KeyCode::Char('q')).is_empty());
+    press(&mut m, KeyCode::Backspace);
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.visible_modules().len(), 3);
+}
+
+#[test]
+fn l_switches_interface_and_content_language_together() {
+    let mut m = model_with(false, None);
+    assert_eq!(m.languages, ["en", "es", "hi"]);
+    type_text(&mut m, "l");
+    assert_eq!(m.locale, "es");
+    let titles: Vec<String> = m
+        .visible_modules()
+        .iter()
+        .map(|x| x.title.clone())
+        .collect();
+    assert!(titles.contains(&"Bueno uno".to_string()), "{titles:?}");
+    type_text(&mut m, "l");
+    assert_eq!(m.locale, "hi");
+    type_text(&mut m, "l");
+    assert_eq!(m.locale, "en");
+    rust_i18n::set_locale("en");
+}
+
+#[test]
+fn setup_then_start_saves_at_once() {
+    let mut m = model_with(false, Some("workshop"));
+    assert!(matches!(m.screen, Screen::Setup(_)));
+    press(&mut m, KeyCode::Right); // private
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "025");
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Char(' ')); // knowledge check off
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "Grade 9 qy");
+    press(&mut m, KeyCode::Backspace);
+    press(&mut m, KeyCode::Backspace);
+    let effects = press(&mut m, KeyCode::Enter);
+    let Screen::Run(run) = &m.screen else {
+        panic!("not running")
+    };
+    let setup = run.session.setup();
+    assert_eq!(setup.mode, AnswerMode::Private);
+    assert_eq!(setup.headcount, Some(25));
+    assert!(!setup.check);
+    assert_eq!(setup.group.as_deref(), Some("Grade 9"));
+    assert!(matches!(effects.as_slice(), [Effect::Save(s)] if s.session_id == "id-1"));
+}
+
+#[test]
+fn every_change_is_saved_and_the_summary_records_once() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    let effects = press(&mut m, KeyCode::Char('4'));
+    assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
+    let effects = press(&mut m, KeyCode::Right);
+    assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
+    let effects = press(&mut m, KeyCode::End);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Save(_), Effect::Record(r)] if r.module_id == "workshop")
+    );
+    update(&mut m, Msg::Recorded(Ok(())));
+    // Once recorded, counts cannot change and nothing is recorded again.
+    press(&mut m, KeyCode::Home);
+    assert!(press(&mut m, KeyCode::Char('7')).is_empty());
+    assert!(draw(&m).contains("counts can no longer change"));
+    let effects = press(&mut m, KeyCode::End);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Record(_))));
+    // Quitting a recorded session needs no question.
+    assert_eq!(press(&mut m, KeyCode::Char('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_failed_record_can_be_retried_with_enter() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::End);
+    update(&mut m, Msg::Recorded(Err("disk full".into())));
+    assert!(draw(&m).contains("disk full"));
+    let effects = press(&mut m, KeyCode::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::Record(_)]));
+    press(&mut m, KeyCode::Char('q'));
+    assert_eq!(m.overlay, Some(Overlay::ConfirmQuit));
+    assert!(draw(&m).contains("not in the score store yet"));
+}
+
+#[test]
+fn quitting_mid_session_asks_first() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    assert!(press(&mut m, KeyCode::Char('q')).is_empty());
+    assert_eq!(m.overlay, Some(Overlay::ConfirmQuit));
+    assert!(draw(&m).contains("The session is saved"));
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+    assert_eq!(m.overlay, None);
+    press(&mut m, KeyCode::Char('q'));
+    assert_eq!(press(&mut m, KeyCode::Char('y')), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_failed_save_is_shown_and_the_quit_question_warns() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    update(&mut m, Msg::Saved(Err("read-only file system".into())));
+    assert!(draw(&m).contains("Could not save the session: read-only file system"));
+    press(&mut m, KeyCode::Char('q'));
+    assert!(draw(&m).contains("could not be saved"));
+}
+
+#[test]
+fn preview_records_and_saves_nothing() {
+    let mut m = model_with(true, Some("workshop"));
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(press(&mut m, KeyCode::Char('3')).is_empty());
+    assert!(press(&mut m, KeyCode::End).is_empty());
+    assert!(draw(&m).contains("PREVIEW"));
+}
+
+#[test]
+fn clicking_a_choice_selects_it_or_answers_it() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    let screen = draw(&m);
+    let row = screen
+        .lines()
+        .position(|l| l.contains("It is a red flag"))
+        .unwrap() as u16;
+    update(&mut m, Msg::Click { column: 10, row });
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.session.selected(), 1);
+
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Right);
+    press(&mut m, KeyCode::Enter);
+    let screen = draw(&m);
+    let row = screen
+        .lines()
+        .position(|l| l.contains("It is a red flag"))
+        .unwrap() as u16;
+    let effects = update(&mut m, Msg::Click { column: 10, row });
+    assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.session.counts(), vec![0, 1, 0]);
+}
+
+#[test]
+fn help_lists_the_keys_of_the_current_screen() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Right);
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Char('?'));
+    let screen = draw(&m);
+    assert!(
+        screen.contains("Count one person's answer (private mode)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Undo the last answer"), "{screen}");
+    assert!(
+        !screen.contains("One more for the selected choice"),
+        "{screen}"
+    );
+    press(&mut m, KeyCode::Char('x'));
+    assert_eq!(m.overlay, None);
+}
+
+#[test]
+fn the_outline_jumps_to_any_step() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Char('g'));
+    for _ in 0..4 {
+        press(&mut m, KeyCode::Down);
+    }
+    press(&mut m, KeyCode::Enter);
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.session.cursor(), 4);
+    assert!(draw(&m).contains("Ana's offer"));
+}
+
+#[test]
+fn the_event_loop_writes_and_removes_the_autosave() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = model_with(false, Some("workshop"));
+    let effects = press(&mut m, KeyCode::Enter);
+    let mut recorded = Vec::new();
+    let mut recorder: tui::Recorder = Box::new(|_| Ok(()));
+    assert!(tui::run_effects(
+        &mut m,
+        effects,
+        Some(dir.path()),
+        &mut recorder
+    ));
+    let saved = dir.path().join(tui::AUTOSAVE);
+    assert!(saved.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let effects = press(&mut m, KeyCode::End);
+    let mut rec: tui::Recorder = Box::new(move |r| {
+        recorded.push(r.session_id.clone());
+        Ok(())
+    });
+    tui::run_effects(&mut m, effects, Some(dir.path()), &mut rec);
+    assert!(
+        !saved.exists(),
+        "the autosave goes once the result is recorded"
+    );
+}
+
+#[test]
+fn a_damaged_autosave_is_kept_aside_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(tui::AUTOSAVE), b"{ not json").unwrap();
+    let (saved, message) = tui::load_autosave(dir.path());
+    assert!(saved.is_none());
+    let message = message.unwrap();
+    assert!(message.contains("session.damaged-0.json"), "{message}");
+    assert_eq!(
+        std::fs::read(dir.path().join("session.damaged-0.json")).unwrap(),
+        b"{ not json"
+    );
+}
+
+#[test]
+fn a_saved_session_of_a_changed_module_offers_a_fresh_start() {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    let mut saved = run.session.save();
+    saved.content_hash = "changed".into();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    let catalog = curriculum::load(&Sources {
+        builtin: false,
+        dirs: vec![(SourceKind::Flag, good)],
+    });
+    let mut m = Model::new(
+        catalog,
+        Options {
+            theme: Theme::new(ThemeName::Default),
+            locale: "en".into(),
+            module: None,
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        Some(saved),
+    );
+    let screen = draw(&m);
+    assert!(
+        screen.contains("has changed since this session started"),
+        "{screen}"
+    );
+    // Enter cannot resume it; n starts fresh and drops the autosave.
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(matches!(m.screen, Screen::Resume { .. }));
+    assert_eq!(press(&mut m, KeyCode::Char('n')), vec![Effect::DiscardSave]);
+    assert!(matches!(m.screen, Screen::Start(_)));
+}
