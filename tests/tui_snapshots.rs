@@ -206,6 +206,37 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
         Some(s.save()),
     );
     out.push(("17-resume", m));
+
+    // The reports screen over two recorded sessions.
+    let mut store = waymark::store::Store::open_in_memory().unwrap();
+    for (i, (before, after)) in [((3, 7), (1, 9)), ((5, 5), (2, 8))].into_iter().enumerate() {
+        let setup = Setup {
+            mode: AnswerMode::Hands,
+            headcount: Some(10),
+            check: true,
+            locale: "en".into(),
+            group: None,
+        };
+        let mut s = Session::new(
+            module,
+            setup,
+            format!("00000000-0000-4000-8000-00000000000{i}"),
+            "2026-11-20".into(),
+        );
+        s.set_count(0, before.0).unwrap();
+        s.set_count(1, before.1).unwrap();
+        s.goto(7).unwrap();
+        s.set_count(0, after.0).unwrap();
+        s.set_count(1, after.1).unwrap();
+        store.record(&s.result()).unwrap();
+    }
+    let report =
+        waymark::store::report::report(&store, &waymark::store::Filter::default()).unwrap();
+    let mut m = model(locale);
+    let effects = key(&mut m, KeyCode::Char('r'));
+    assert_eq!(effects, vec![Effect::LoadReport]);
+    update(&mut m, Msg::ReportLoaded(Ok(report)));
+    out.push(("18-reports", m));
     out
 }
 

@@ -249,13 +249,20 @@ fn the_event_loop_writes_and_removes_the_autosave() {
     let dir = tempfile::tempdir().unwrap();
     let mut m = model_with(false, Some("workshop"));
     let effects = press(&mut m, KeyCode::Enter);
-    let mut recorded = Vec::new();
-    let mut recorder: tui::Recorder = Box::new(|_| Ok(()));
+    let recorded = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = std::rc::Rc::clone(&recorded);
+    let mut services = tui::Services {
+        recorder: Box::new(move |r| {
+            seen.borrow_mut().push(r.session_id.clone());
+            Ok(())
+        }),
+        reporter: Box::new(|| Err("no store".into())),
+    };
     assert!(tui::run_effects(
         &mut m,
         effects,
         Some(dir.path()),
-        &mut recorder
+        &mut services
     ));
     let saved = dir.path().join(tui::AUTOSAVE);
     assert!(saved.exists());
@@ -266,11 +273,8 @@ fn the_event_loop_writes_and_removes_the_autosave() {
         assert_eq!(mode, 0o600);
     }
     let effects = press(&mut m, KeyCode::End);
-    let mut rec: tui::Recorder = Box::new(move |r| {
-        recorded.push(r.session_id.clone());
-        Ok(())
-    });
-    tui::run_effects(&mut m, effects, Some(dir.path()), &mut rec);
+    tui::run_effects(&mut m, effects, Some(dir.path()), &mut services);
+    assert_eq!(*recorded.borrow(), ["id-1"]);
     assert!(
         !saved.exists(),
         "the autosave goes once the result is recorded"

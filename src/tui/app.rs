@@ -14,6 +14,7 @@ use crate::curriculum::{Catalog, Module};
 use crate::session::{
     AnswerMode, Item, Refusal, ResumeError, SavedSession, Session, SessionResult, Setup,
 };
+use crate::store::report::Report;
 
 /// Longest group label kept: a short description of the group, never a list of names.
 pub const MAX_GROUP_LEN: usize = 40;
@@ -33,6 +34,8 @@ pub enum Msg {
     Recorded(Result<(), String>),
     /// The result of an `Effect::Save`.
     Saved(Result<(), String>),
+    /// The result of an `Effect::LoadReport`.
+    ReportLoaded(Result<Report, String>),
 }
 
 /// Work for the event loop; the model never touches files itself.
@@ -44,6 +47,8 @@ pub enum Effect {
     Record(SessionResult),
     /// Drop the autosave without recording (the facilitator chose to start fresh).
     DiscardSave,
+    /// Add up the score store for the reports screen.
+    LoadReport,
     Quit,
 }
 
@@ -94,6 +99,14 @@ pub struct RunState {
     pub record_error: Option<String>,
 }
 
+/// The reports screen: what the store adds up to, one module at a time.
+#[derive(Debug, Clone)]
+pub struct ReportsState {
+    /// `None` while loading.
+    pub report: Option<Result<Report, String>>,
+    pub selected: usize,
+}
+
 #[derive(Debug, Clone)]
 pub enum Screen {
     Start(StartState),
@@ -104,6 +117,7 @@ pub enum Screen {
     },
     Setup(SetupState),
     Run(Box<RunState>),
+    Reports(ReportsState),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +248,7 @@ impl Model {
             Screen::Start(_) => vec![Context::Start],
             Screen::Resume { .. } => vec![Context::Resume],
             Screen::Setup(_) => vec![Context::Setup],
+            Screen::Reports(_) => vec![Context::Reports],
             Screen::Run(run) => {
                 let s = &run.session;
                 if s.is_finished() {
@@ -335,6 +350,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::ReportLoaded(report) => {
+            if let Screen::Reports(state) = &mut model.screen {
+                state.report = Some(report);
+                state.selected = 0;
+            }
+            vec![]
+        }
         Msg::Click { column, row } => click(model, column, row),
         Msg::Key(key) => {
             model.message = None;
@@ -399,6 +421,7 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Screen::Resume { .. } => resume_key(model, action),
         Screen::Setup(_) => setup_key(model, action, &key),
         Screen::Run(_) => run_key(model, action, &key),
+        Screen::Reports(_) => reports_key(model, action),
     }
 }
 
@@ -472,7 +495,34 @@ fn start_key(model: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::SwitchLanguage => model.switch_language(),
-        Action::Reports => model.message = Some(t!("start.reports_cli").into_owned()),
+        Action::Reports if model.preview => {
+            model.message = Some(t!("reports.not_in_preview").into_owned())
+        }
+        Action::Reports => {
+            model.screen = Screen::Reports(ReportsState {
+                report: None,
+                selected: 0,
+            });
+            return vec![Effect::LoadReport];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn reports_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Screen::Reports(state) = &mut model.screen else {
+        return vec![];
+    };
+    let count = match &state.report {
+        Some(Ok(r)) => r.modules.len(),
+        _ => 0,
+    };
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Back => model.screen = Screen::Start(StartState::default()),
+        Action::Up => state.selected = state.selected.saturating_sub(1),
+        Action::Down => state.selected = (state.selected + 1).min(count.saturating_sub(1)),
         _ => {}
     }
     vec![]

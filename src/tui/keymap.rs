@@ -173,6 +173,8 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Summary, c('g'), A::Outline, "keys.outline"),
     b(C::Reports, K(KeyCode::Up), A::Up, "keys.prev_module"),
     b(C::Reports, K(KeyCode::Down), A::Down, "keys.next_module"),
+    b(C::Reports, K(KeyCode::Left), A::Up, "keys.prev_module"),
+    b(C::Reports, K(KeyCode::Right), A::Down, "keys.next_module"),
     b(C::Confirm, c('y'), A::Yes, "keys.yes"),
     b(C::Confirm, K(KeyCode::Enter), A::Yes, "keys.yes"),
     b(C::Confirm, c('n'), A::No, "keys.no"),

@@ -20,6 +20,7 @@ use rust_i18n::t;
 
 use crate::curriculum::Catalog;
 use crate::session::{SavedSession, SessionResult};
+use crate::store::report::Report;
 use app::{Effect, Model, Msg, Options};
 
 /// The autosave file of the session in progress, in the data folder.
@@ -27,6 +28,14 @@ pub const AUTOSAVE: &str = "session.json";
 
 /// Where finished sessions go: the score store in the real app, something else in tests.
 pub type Recorder = Box<dyn FnMut(&SessionResult) -> Result<(), String>>;
+/// What the reports screen shows: the score store's report in the real app.
+pub type Reporter = Box<dyn FnMut() -> Result<Report, String>>;
+
+/// The outside world the event loop calls on behalf of `update`.
+pub struct Services {
+    pub recorder: Recorder,
+    pub reporter: Reporter,
+}
 
 /// Reads the autosaved session, if any. A damaged file is moved aside (never deleted) and
 /// reported, so a new session cannot overwrite what it held.
@@ -105,7 +114,7 @@ pub fn run_effects(
     model: &mut Model,
     effects: Vec<Effect>,
     data_dir: Option<&Path>,
-    recorder: &mut Recorder,
+    services: &mut Services,
 ) -> bool {
     let mut queue = std::collections::VecDeque::from(effects);
     while let Some(effect) = queue.pop_front() {
@@ -123,13 +132,17 @@ pub fn run_effects(
                 app::update(model, Msg::Saved(outcome))
             }
             Effect::Record(result) => {
-                let outcome = recorder(&result);
+                let outcome = (services.recorder)(&result);
                 if outcome.is_ok() {
                     if let Some(dir) = data_dir {
                         let _ = std::fs::remove_file(dir.join(AUTOSAVE));
                     }
                 }
                 app::update(model, Msg::Recorded(outcome))
+            }
+            Effect::LoadReport => {
+                let report = (services.reporter)();
+                app::update(model, Msg::ReportLoaded(report))
             }
             Effect::DiscardSave => {
                 if let Some(dir) = data_dir {
@@ -148,7 +161,7 @@ pub struct Launch {
     pub catalog: Catalog,
     pub options: Options,
     pub data_dir: Option<PathBuf>,
-    pub recorder: Recorder,
+    pub services: Services,
 }
 
 /// Runs the app in the terminal until the facilitator quits or a signal arrives.
@@ -157,7 +170,7 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         catalog,
         options,
         data_dir,
-        mut recorder,
+        mut services,
     } = launch;
     let (saved, damaged) = match (&data_dir, options.preview) {
         (Some(dir), false) => load_autosave(dir),
@@ -185,7 +198,7 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         &mut terminal,
         &mut model,
         data_dir.as_deref(),
-        &mut recorder,
+        &mut services,
         &stop,
     );
 
@@ -198,7 +211,7 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     model: &mut Model,
     data_dir: Option<&Path>,
-    recorder: &mut Recorder,
+    services: &mut Services,
     stop: &AtomicBool,
 ) -> std::io::Result<()> {
     let mut last_tick = Instant::now();
@@ -212,7 +225,7 @@ fn event_loop(
             if let app::Screen::Run(run) = &model.screen {
                 if !model.preview && !run.recorded {
                     let save = run.session.save();
-                    run_effects(model, vec![Effect::Save(save)], data_dir, recorder);
+                    run_effects(model, vec![Effect::Save(save)], data_dir, services);
                 }
             }
             return Ok(());
@@ -238,7 +251,7 @@ fn event_loop(
         }
         for msg in msgs {
             let effects = app::update(model, msg);
-            if !run_effects(model, effects, data_dir, recorder) {
+            if !run_effects(model, effects, data_dir, services) {
                 return Ok(());
             }
         }

@@ -31,6 +31,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         }
         Screen::Setup(state) => screens::setup::draw(model, state, frame, area),
         Screen::Run(run) => screens::run::draw(model, run, frame, area),
+        Screen::Reports(state) => screens::reports::draw(model, state, frame, area),
     }
     match model.overlay {
         Some(Overlay::Help) => screens::overlay::help(model, frame, area),

@@ -117,6 +117,7 @@ pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
             ("Enter", t!("hint.open").into_owned()),
             ("/", t!("hint.filter").into_owned()),
             ("l", t!("hint.language").into_owned()),
+            ("r", t!("hint.reports").into_owned()),
             ("?", t!("hint.help").into_owned()),
             ("q", t!("hint.quit").into_owned()),
         ]
