@@ -1,5 +1,6 @@
 //! Embeds the built-in curricula in the binary, so an installed `waymark` works anywhere.
-//! Writes `$OUT_DIR/builtin_curricula.rs`: a list of (relative path, file bytes) pairs.
+//! Writes `$OUT_DIR/builtin_curricula.rs`: a list of (relative path, file bytes) pairs, and
+//! `$OUT_DIR/builtin_locales.rs` with the interface locale files.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,6 +29,40 @@ fn main() {
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("builtin_curricula.rs");
+    std::fs::write(dest, out).expect("write generated file");
+    embed_locales(&root);
+}
+
+/// The interface locale files (`locales/*.yml`), embedded so that `check` and `translate` can read
+/// their text and places; `include_bytes!` also makes cargo rebuild when one of them changes.
+fn embed_locales(root: &Path) {
+    let locales = root.join("locales");
+    println!("cargo:rerun-if-changed=locales");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&locales)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = String::from("/// Built-in interface locale files: (file name, contents).\npub static BUILTIN_LOCALES: &[(&str, &[u8])] = &[\n");
+    for path in &files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to String");
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_locales.rs");
     std::fs::write(dest, out).expect("write generated file");
 }
 

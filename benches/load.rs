@@ -2,33 +2,17 @@
 //! `toml::from_str` into `toml::Value` alone on the same files. Targets: under 300 ms, at most
 //! 3x the bare parse, peak heap under 100 MB (printed; the memory test asserts it).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use waymark::curriculum::{self, corpus, SourceKind, Sources};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(now, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -54,10 +38,7 @@ fn bench(c: &mut Criterion) {
     let bytes: usize = texts.iter().map(String::len).sum();
 
     // Sanity and memory, outside the timed loops.
-    let base = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let catalog = curriculum::load(&sources);
-    let peak = PEAK.load(Ordering::Relaxed) - base;
+    let (catalog, peak) = counting_alloc::peak_during(|| curriculum::load(&sources));
     assert_eq!(catalog.modules.len(), 200);
     assert!(
         catalog.diagnostics.is_empty(),

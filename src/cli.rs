@@ -23,6 +23,9 @@ pub struct Cli {
     /// Interface language, a BCP 47 tag such as `es` or `pt-BR`.
     #[arg(long = "lang", value_name = "LANG", global = true)]
     pub lang: Option<String>,
+    /// Extra folder of interface locale files (`<lang>.yml`, repeatable); later folders win.
+    #[arg(long = "locales", value_name = "DIR", global = true)]
+    pub locales: Vec<PathBuf>,
     /// Colours of the session screens.
     #[arg(long = "theme", value_enum, default_value_t = ThemeArg::Default, global = true)]
     pub theme: ThemeArg,
@@ -36,10 +39,28 @@ pub enum Command {
     Run(RunArgs),
     /// Check modules and translations.
     Check(CheckArgs),
+    /// Show a module on the session screens, reloading on every save; nothing is recorded.
+    Preview(PreviewArgs),
     /// List the modules found.
     List,
     /// Show and set the local help resources (help line, emergency number, ...).
     Resources(crate::cli_resources::ResourcesArgs),
+    /// Report what the stored sessions add up to.
+    Report(crate::cli_store::ReportArgs),
+    /// Export the stored sessions (small counts suppressed), or a bundle for merging.
+    Export(crate::cli_store::ExportArgs),
+    /// Merge bundles from other machines into this store.
+    Import(crate::cli_store::ImportArgs),
+    /// Tools for translators: status, new and update of module and interface translations.
+    Translate(crate::cli_translate::TranslateArgs),
+    /// Start a new module from a checked skeleton with every step kind and question type.
+    New(crate::cli_authoring::NewArgs),
+    /// Write the JSON Schemas that let editors check module and translation files as you type.
+    Schema(crate::cli_authoring::SchemaArgs),
+    /// Print a module as a handout (Markdown or HTML), for participants or the facilitator.
+    Handout(crate::cli_authoring::HandoutArgs),
+    /// Turn a Moodle GIFT quiz into a new module.
+    ImportGift(crate::cli_authoring::ImportGiftArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,6 +74,13 @@ pub struct RunArgs {
     /// Open the set-up of this module directly.
     #[arg(value_name = "MODULE")]
     pub module: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PreviewArgs {
+    /// A module folder, or a file in it.
+    #[arg(value_name = "MODULE_DIR_OR_FILE")]
+    pub path: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,12 +103,20 @@ pub enum Format {
 
 /// Help text from the i18n layer, so `--help` speaks the interface language.
 fn localized_command() -> clap::Command {
+    crate::i18n::help::localize(localized_texts())
+}
+
+fn localized_texts() -> clap::Command {
     Cli::command()
         .about(t!("cli.about").into_owned())
         .mut_arg("curricula", |a| a.help(t!("cli.curricula").into_owned()))
         .mut_arg("data_dir", |a| a.help(t!("cli.data_dir").into_owned()))
         .mut_arg("lang", |a| a.help(t!("cli.lang").into_owned()))
         .mut_arg("theme", |a| a.help(t!("cli.theme").into_owned()))
+        .mut_subcommand("preview", |c| {
+            c.about(t!("cli.preview.about").into_owned())
+                .mut_arg("path", |a| a.help(t!("cli.preview.path").into_owned()))
+        })
         .mut_subcommand("run", |c| {
             c.about(t!("cli.run.about").into_owned())
                 .mut_arg("module", |a| a.help(t!("cli.run.module").into_owned()))
@@ -95,6 +131,15 @@ fn localized_command() -> clap::Command {
         })
         .mut_subcommand("list", |c| c.about(t!("cli.list.about").into_owned()))
         .mut_subcommand("resources", crate::cli_resources::localize)
+        .mut_subcommand("report", crate::cli_store::localize_report)
+        .mut_subcommand("export", crate::cli_store::localize_export)
+        .mut_subcommand("import", crate::cli_store::localize_import)
+        .mut_subcommand("translate", crate::cli_translate::localize)
+        .mut_subcommand("new", crate::cli_authoring::localize_new)
+        .mut_subcommand("schema", crate::cli_authoring::localize_schema)
+        .mut_subcommand("handout", crate::cli_authoring::localize_handout)
+        .mut_subcommand("import-gift", crate::cli_authoring::localize_import_gift)
+        .mut_arg("locales", |a| a.help(t!("cli.locales").into_owned()))
 }
 
 /// The `--lang` value, read before clap so that clap's own help is already localized.
@@ -117,17 +162,18 @@ pub fn run() -> ExitCode {
 }
 
 pub fn run_with(args: Vec<OsString>) -> ExitCode {
+    crate::cli_translate::load_runtime_locales(&args);
     let available = rust_i18n::available_locales!();
     let available: Vec<&str> = available.iter().map(|s| s.as_ref()).collect();
     let env = crate::i18n::LocaleEnv::from_process(lang_flag(&args));
     crate::i18n::set(&crate::i18n::negotiate(&env, &available));
     let matches: ArgMatches = match localized_command().try_get_matches_from(args) {
         Ok(m) => m,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
-        }
+        Err(e) => return ExitCode::from(crate::i18n::help::print_error(&e)),
     };
+    if let Some(code) = crate::i18n::help::help_command(&mut localized_command(), &matches) {
+        return code;
+    }
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
         Err(e) => {
@@ -139,12 +185,21 @@ pub fn run_with(args: Vec<OsString>) -> ExitCode {
         Some(Command::Check(args)) => check(&cli, args),
         Some(Command::List) => list(&cli),
         Some(Command::Run(args)) => run_tui(&cli, args.module.clone()),
+        Some(Command::Preview(args)) => preview(&cli, &args.path),
         None => run_tui(&cli, None),
         Some(Command::Resources(args)) => crate::cli_resources::run(args),
+        Some(Command::Report(args)) => crate::cli_store::report(cli.data_dir.as_deref(), args),
+        Some(Command::Export(args)) => crate::cli_store::export(cli.data_dir.as_deref(), args),
+        Some(Command::Import(args)) => crate::cli_store::import(cli.data_dir.as_deref(), args),
+        Some(Command::Translate(args)) => crate::cli_translate::run(&cli, args),
+        Some(Command::New(args)) => crate::cli_authoring::new(args),
+        Some(Command::Schema(args)) => crate::cli_authoring::schema(args),
+        Some(Command::Handout(args)) => crate::cli_authoring::handout(&cli, args),
+        Some(Command::ImportGift(args)) => crate::cli_authoring::import_gift(args),
     }
 }
 
-fn sources(cli: &Cli) -> Sources {
+pub(crate) fn sources(cli: &Cli) -> Sources {
     let data = crate::dirs::data_dir(cli.data_dir.as_deref());
     let env = std::env::var_os("WAYMARK_CURRICULA");
     Sources::standard(data.as_deref(), env.as_deref(), &cli.curricula)
@@ -156,10 +211,13 @@ fn color_stdout() -> bool {
 
 /// `waymark check [PATH ...]`.
 pub fn check(cli: &Cli, args: &CheckArgs) -> ExitCode {
+    let (locale_paths, paths) = crate::cli_translate::split_locale_paths(&args.paths);
     let mut catalog = if args.paths.is_empty() {
         curriculum::load(&sources(cli))
+    } else if paths.is_empty() {
+        Catalog::default()
     } else {
-        match curriculum::load_paths(&args.paths) {
+        match curriculum::load_paths(&paths) {
             Ok(c) => c,
             Err(PathError::NotFound(p)) => {
                 eprintln!("{}", t!("cli.check.not_found", path = p.display()));
@@ -173,6 +231,8 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> ExitCode {
     };
     let resource_warnings = crate::cli_resources::check_diagnostics(&catalog);
     catalog.diagnostics.extend(resource_warnings);
+    let locale_problems = crate::cli_translate::check_diagnostics(cli, &args.paths, &locale_paths);
+    catalog.diagnostics.extend(locale_problems);
     let tally = Tally::of(&catalog.diagnostics);
     let out = match args.format {
         Format::Json => check_json(&catalog, tally),
@@ -192,7 +252,13 @@ fn check_text(catalog: &Catalog, tally: Tally) -> String {
             .chain(
                 m.translations
                     .values()
-                    .map(|tr| format!("{} ({})", tr.locale, tr.status.name())),
+                    .map(|tr| {
+                        let status = match tr.status {
+                            curriculum::TranslationStatus::Draft => t!("start.status_draft"),
+                            curriculum::TranslationStatus::Reviewed => t!("start.status_reviewed"),
+                        };
+                        format!("{} ({status})", tr.locale)
+                    }),
             )
             .collect();
         out.push_str(&t!(
@@ -265,7 +331,7 @@ pub fn list(cli: &Cli) -> ExitCode {
         out.push('\n');
     }
     if errors > 0 {
-        out.push_str(&t!("cli.list.errors", count = errors));
+        out.push_str(&crate::tn!("cli.list.errors", errors));
         out.push('\n');
     }
     let mut stdout = std::io::stdout().lock();
@@ -300,11 +366,92 @@ pub fn run_tui(cli: &Cli, module: Option<String>) -> ExitCode {
         preview: false,
         today: chrono::Local::now().format("%Y-%m-%d").to_string(),
     };
+    let report_dir = data_dir.clone();
+    let reporter: crate::tui::Reporter = Box::new(move || {
+        let dir = report_dir
+            .clone()
+            .ok_or_else(|| t!("run.no_data_dir").into_owned())?;
+        if !crate::store::Store::exists(&dir) {
+            return Err(t!("reports.empty").into_owned());
+        }
+        let store = crate::store::Store::open(&dir).map_err(|e| e.to_string())?;
+        crate::store::report::report(&store, &crate::store::Filter::default())
+            .map_err(|e| e.to_string())
+    });
     let launch = crate::tui::Launch {
         catalog,
         options,
-        recorder: recorder(data_dir.clone()),
+        services: crate::tui::Services {
+            recorder: recorder(data_dir.clone()),
+            reporter,
+        },
         data_dir,
+        watch: None,
+    };
+    match crate::tui::run(launch) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}", t!("cli.run.failed", error = e.to_string()));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The module folder a preview path names, or why it names none.
+fn preview_dir(path: &std::path::Path) -> Result<PathBuf, String> {
+    let dir = if path.is_file() {
+        path.parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+    } else {
+        path.to_path_buf()
+    };
+    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    if !dir.join("module.toml").is_file() {
+        return Err(t!("cli.preview.not_module", path = path.display()).into_owned());
+    }
+    Ok(dir.canonicalize().unwrap_or(dir))
+}
+
+/// `waymark preview <module-dir-or-file>`: the session screens on one module, reloaded on save.
+pub fn preview(cli: &Cli, path: &std::path::Path) -> ExitCode {
+    let dir = match preview_dir(path) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!("{}", t!("cli.run.no_terminal"));
+        return ExitCode::from(2);
+    }
+    let load_dir = dir.clone();
+    let load = move || curriculum::load_paths(std::slice::from_ref(&load_dir)).unwrap_or_default();
+    let catalog = load();
+    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    let watch = match crate::tui::preview::Watch::new(&dir, Box::new(load)) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{}", t!("cli.preview.watch_failed", error = e.to_string()));
+            return ExitCode::from(1);
+        }
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let options = crate::tui::app::Options {
+        theme: crate::tui::theme::Theme::pick(cli.theme == ThemeArg::HighContrast, no_color),
+        locale: rust_i18n::locale().to_string(),
+        module: id,
+        preview: true,
+        today: chrono::Local::now().format("%Y-%m-%d").to_string(),
+    };
+    let launch = crate::tui::Launch {
+        catalog,
+        options,
+        services: crate::tui::Services {
+            recorder: Box::new(|_| Ok(())),
+            reporter: Box::new(|| Err(t!("reports.not_in_preview").into_owned())),
+        },
+        data_dir: None,
+        watch: Some(watch),
     };
     match crate::tui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,10 @@
 //! content in English and in Hindi (Devanagari). Driven through `update` with real key presses,
 //! as a facilitator would reach each screen.
 
+mod common;
+
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
@@ -12,6 +15,15 @@ use waymark::session::{AnswerMode, Session, Setup};
 use waymark::tui::app::{update, Effect, Model, Msg, Options};
 use waymark::tui::theme::{Theme, ThemeName};
 use waymark::tui::view;
+
+/// The interface language is one per process: each test holds this while it draws.
+static INTERFACE: Mutex<()> = Mutex::new(());
+
+fn interface(locale: &str) -> MutexGuard<'static, ()> {
+    let guard = INTERFACE.lock().unwrap_or_else(|e| e.into_inner());
+    waymark::i18n::set(locale);
+    guard
+}
 
 fn catalog() -> curriculum::Catalog {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
@@ -251,16 +263,19 @@ fn snapshot_all(locale: &str) {
 
 #[test]
 fn english_screens() {
+    let _ui = interface("en");
     snapshot_all("en");
 }
 
 #[test]
 fn hindi_screens() {
+    let _ui = interface("en");
     snapshot_all("hi");
 }
 
 #[test]
 fn too_small_window_says_so() {
+    let _ui = interface("en");
     let m = model("en");
     let screen = draw(&m, 50, 14);
     assert!(screen.contains("Window too small"), "{screen}");
@@ -270,6 +285,7 @@ fn too_small_window_says_so() {
 
 #[test]
 fn screens_fit_every_size_from_the_minimum_up() {
+    let _ui = interface("en");
     // No panic and no lost choice at any size between 60x16 and 200x60.
     for (name, m) in screens("hi") {
         for (w, h) in [(60, 16), (61, 17), (79, 23), (100, 30), (200, 60)] {
@@ -281,6 +297,7 @@ fn screens_fit_every_size_from_the_minimum_up() {
 
 #[test]
 fn correct_answers_are_marked_by_words_not_colour() {
+    let _ui = interface("en");
     let m = screens("en")
         .into_iter()
         .find(|(n, _)| *n == "09-after-single-revealed")
@@ -293,6 +310,7 @@ fn correct_answers_are_marked_by_words_not_colour() {
 
 #[test]
 fn private_mode_hides_choices_until_reveal() {
+    let _ui = interface("en");
     let all = screens("en");
     let hidden = draw(
         &all.iter().find(|(n, _)| *n == "07-private").unwrap().1,
@@ -317,6 +335,7 @@ fn private_mode_hides_choices_until_reveal() {
 
 #[test]
 fn summary_shows_before_after_and_gain() {
+    let _ui = interface("en");
     let m = screens("en")
         .into_iter()
         .find(|(n, _)| *n == "13-summary")
@@ -326,4 +345,80 @@ fn summary_shows_before_after_and_gain() {
     assert!(screen.contains("Class average"), "{screen}");
     assert!(screen.contains("Normalised gain"), "{screen}");
     assert!(screen.contains("Results saved"), "{screen}");
+}
+
+/// The workshop with its Arabic translation, as the screen shows it: words that may stay in
+/// Latin letters because they are data (citations, the URL, "WhatsApp", "ILO").
+fn content_words(locale: &str) -> std::collections::BTreeSet<String> {
+    let c = catalog();
+    let m = c.module("workshop").unwrap().localized(locale);
+    let mut texts: Vec<String> = m.text_keys().into_iter().map(|(_, v)| v.to_string()).collect();
+    for s in &m.sources {
+        texts.push(s.citation.clone());
+        texts.extend(s.url.clone());
+    }
+    texts
+        .iter()
+        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn arabic_interface_screens() {
+    // Interface and content in Arabic: right to left, with numbers and Latin words inside.
+    let _ui = interface("ar");
+    snapshot_all("ar");
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+#[test]
+fn arabic_lines_are_in_visual_order_and_right_aligned() {
+    let _ui = interface("ar");
+    let all = screens("ar");
+    let slide = draw(&all.iter().find(|(n, _)| *n == "04-slide").unwrap().1, 80, 24);
+    // Terminals draw cells left to right: the first Arabic word must be drawn rightmost.
+    assert!(slide.contains(&reversed("عروض العمل المزيفة")), "{slide}");
+    // A bullet is at the right of its text, and the paragraph ends at the right margin.
+    let bullet = slide
+        .lines()
+        .find(|l| l.contains(&reversed("أجر أعلى بكثير من المعتاد")))
+        .unwrap();
+    assert!(bullet.trim_end_matches(['"', ' ']).ends_with('•'), "{bullet}");
+    // Numbers and Latin words stay readable inside Arabic text.
+    let story = draw(&all.iter().find(|(n, _)| *n == "06-scenario").unwrap().1, 120, 40);
+    assert!(story.contains("WhatsApp"), "{story}");
+    assert!(story.contains("300"), "{story}");
+    let private = draw(&all.iter().find(|(n, _)| *n == "07-private").unwrap().1, 80, 24);
+    // Four answers: the Arabic plural form for 3-10 (few), not the English one.
+    assert!(private.contains(&reversed("إجابات")), "{private}");
+    assert!(!private.contains("Answers recorded"), "{private}");
+}
+
+#[test]
+fn screens_show_no_english_outside_en_yml() {
+    // The interface in the pseudo-locale, the content in Arabic: any plain English word left on
+    // a screen was written in the code instead of locales/en.yml.
+    let _ui = interface("en");
+    let file = waymark::i18n::audit::parse_text(common::PSEUDO, "en-XA.yml", &common::pseudo_yaml())
+        .unwrap();
+    waymark::i18n::runtime::install(&[file]);
+    waymark::i18n::set(common::PSEUDO);
+    let data = content_words("ar");
+    let mut leaks = Vec::new();
+    for (name, m) in screens("ar") {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = draw(&m, w, h);
+            let words = common::english_words(&screen, &data);
+            if !words.is_empty() {
+                leaks.push(format!("{name} {w}x{h}: {words:?}\n{screen}"));
+            }
+        }
+    }
+    waymark::i18n::runtime::install(&[]);
+    waymark::i18n::set("en");
+    assert!(leaks.is_empty(), "English outside en.yml:\n{}", leaks.join("\n"));
 }

@@ -230,9 +230,14 @@ fn render_one(renderer: &Renderer, d: &Diagnostic) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
         Severity::Note => Level::NOTE,
-    };
+    }
+    .with_name(severity_word(d.severity));
     let title = level.primary_title(d.message.as_str()).id(d.code);
-    let help = d.help.as_deref().map(|h| Level::HELP.message(h));
+    let help = d.help.as_deref().map(|h| {
+        Level::HELP
+            .with_name(t!("diag.help").into_owned())
+            .message(h)
+    });
     let group = match (&d.file, d.file.as_ref().and_then(SourceFile::text), &d.span) {
         (Some(file), Some(text), Some(span)) => {
             let span = clamp(text, span.clone());

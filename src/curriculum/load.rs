@@ -204,6 +204,13 @@ fn check_folder(folder: Folder) -> (Option<Module>, Vec<Diagnostic>) {
     let Some(mut module) = module else {
         return (None, diags);
     };
+    add_translations(&mut module, translations, &mut diags);
+    (Some(module), diags)
+}
+
+/// Checks translation files against `module` and adds those that load; a later file replaces
+/// an earlier one for the same language.
+fn add_translations(module: &mut Module, translations: Vec<FolderFile>, diags: &mut Vec<Diagnostic>) {
     for tf in translations {
         let locale = tf.name.trim_end_matches(".toml").to_string();
         let file = match tf
@@ -216,13 +223,58 @@ fn check_folder(folder: Folder) -> (Option<Module>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let (tr, mut found) = validate::translation(&file, &locale, tf.path, &module);
+        let (tr, mut found) = validate::translation(&file, &locale, tf.path, module);
         diags.append(&mut found);
         if let Some(tr) = tr {
+            module
+                .translations
+                .retain(|k, _| !k.eq_ignore_ascii_case(&tr.locale));
             module.translations.insert(tr.locale.clone(), tr);
         }
     }
-    (Some(module), diags)
+}
+
+/// Folders under `dir` with translation files but no `module.toml`: translations added to the
+/// module of the same id from another source (how a built-in module gets a new language).
+fn overlays_in(dir: &Path, kind: SourceKind) -> Vec<Folder> {
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir() && !p.join("module.toml").exists())
+                .collect()
+        })
+        .unwrap_or_default();
+    subdirs.sort();
+    subdirs
+        .into_iter()
+        .map(|d| disk_folder(&d, kind, None))
+        .filter(|f| !f.files.is_empty())
+        .collect()
+}
+
+/// Adds each overlay folder's translations to the module named like the folder.
+fn apply_overlays(
+    overlays: Vec<Folder>,
+    by_id: &mut BTreeMap<String, Module>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for folder in overlays {
+        match by_id.get_mut(&folder.name) {
+            Some(module) => add_translations(module, folder.files, diags),
+            None => {
+                let file = SourceFile::new(display(&folder.origin.dir), None);
+                diags.push(
+                    Diagnostic::warning(
+                        "orphan-translation",
+                        t!("check.orphan_translation", id = folder.name.as_str()),
+                    )
+                    .at(&file, None)
+                    .help(t!("check.orphan_translation_help")),
+                );
+            }
+        }
+    }
 }
 
 /// The module folders under `dir`: `dir` itself when it holds `module.toml`, else its
@@ -292,6 +344,7 @@ fn merge(folders: Vec<Folder>, by_id: &mut BTreeMap<String, Module>, diags: &mut
 pub fn load(sources: &Sources) -> Catalog {
     let mut by_id = BTreeMap::new();
     let mut diags = Vec::new();
+    let mut overlays = Vec::new();
     if sources.builtin {
         merge(builtin_folders(), &mut by_id, &mut diags);
     }
@@ -309,7 +362,11 @@ pub fn load(sources: &Sources) -> Catalog {
             continue;
         }
         merge(folders_in(dir, *kind), &mut by_id, &mut diags);
+        if !dir.join("module.toml").is_file() {
+            overlays.extend(overlays_in(dir, *kind));
+        }
     }
+    apply_overlays(overlays, &mut by_id, &mut diags);
     Catalog {
         modules: by_id.into_values().collect(),
         diagnostics: diags,
@@ -346,6 +403,10 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, PathError> {
             } else {
                 dir
             };
+            if let Some(catalog) = builtin_overlay(&dir, Some(&name), path) {
+                merge_catalog(catalog, &mut by_id, &mut diags);
+                continue;
+            }
             let mut folder = disk_folder(&dir, SourceKind::Path, Some(&name));
             // Keep the paths as the user typed them.
             for f in &mut folder.files {
@@ -357,6 +418,10 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, PathError> {
         } else if path.is_dir() {
             let found = folders_in(path, SourceKind::Path);
             if found.is_empty() {
+                if let Some(catalog) = builtin_overlay(path, None, path) {
+                    merge_catalog(catalog, &mut by_id, &mut diags);
+                    continue;
+                }
                 return Err(PathError::NotCurriculum(path.clone()));
             }
             found
@@ -369,6 +434,44 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Catalog, PathError> {
         modules: by_id.into_values().collect(),
         diagnostics: diags,
     })
+}
+
+/// Checks the translation files of `dir`, a folder without `module.toml` named after a built-in
+/// module, against that module (only `only` when given, shown as `shown`).
+fn builtin_overlay(dir: &Path, only: Option<&str>, shown: &Path) -> Option<Catalog> {
+    if dir.join("module.toml").exists() {
+        return None;
+    }
+    let mut folder = disk_folder(dir, SourceKind::Path, only);
+    let mut by_id = BTreeMap::new();
+    let mut diags = Vec::new();
+    let builtin: Vec<Folder> = builtin_folders()
+        .into_iter()
+        .filter(|f| f.name == folder.name)
+        .collect();
+    if builtin.is_empty() || folder.files.is_empty() {
+        return None;
+    }
+    merge(builtin, &mut by_id, &mut diags);
+    if let Some(only) = only {
+        for f in &mut folder.files {
+            if f.name == only {
+                f.path = shown.to_path_buf();
+            }
+        }
+    }
+    apply_overlays(vec![folder], &mut by_id, &mut diags);
+    Some(Catalog {
+        modules: by_id.into_values().collect(),
+        diagnostics: diags,
+    })
+}
+
+fn merge_catalog(c: Catalog, by_id: &mut BTreeMap<String, Module>, diags: &mut Vec<Diagnostic>) {
+    for m in c.modules {
+        by_id.insert(m.id.clone(), m);
+    }
+    diags.extend(c.diagnostics);
 }
 
 /// The built-in files, for tools that write next to them (translations) or test them.

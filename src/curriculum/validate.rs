@@ -25,8 +25,8 @@ use super::raw::{
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Choices are answered with the keys A-F in private mode.
 pub const MAX_CHOICES: usize = 6;
-const CONFIDENCE_CHOICES: usize = 5;
-const STEP_KINDS: [&str; 3] = ["slide", "scenario", "question"];
+pub const CONFIDENCE_CHOICES: usize = 5;
+pub const STEP_KINDS: [&str; 3] = ["slide", "scenario", "question"];
 
 /// Decodes a file's bytes, reporting invalid UTF-8 at its exact place. A leading BOM is dropped.
 pub fn decode(display: &str, bytes: &[u8]) -> Result<SourceFile, Box<Diagnostic>> {
@@ -201,7 +201,7 @@ impl<'f> Ctx<'f> {
             self.error(
                 "unknown-key",
                 k.span(),
-                t!("check.unknown_key", key = key, table = what),
+                t!("check.unknown_key", key = key, table = what_word(what)),
             )
             .help = Some(help);
             // Read a likely typo as the key it was meant to be, so that one slip gives one
@@ -257,7 +257,48 @@ impl<'f> Ctx<'f> {
                 Some(t!("check.control_char_help").into_owned());
             return None;
         }
+        self.resource_names(v);
         Some(s.replace("\r\n", "\n"))
+    }
+
+    /// Reports each `{{name}}` that names no help resource (`{{helpine}}`): the room would see
+    /// the braces instead of a number.
+    fn resource_names(&mut self, v: &Text) {
+        let s = v.get_ref();
+        let mut search_from = v.span().start;
+        for p in crate::resources::placeholders(s) {
+            if crate::resources::Name::parse(p.name).is_some() {
+                continue;
+            }
+            let written = &s[p.range.clone()];
+            let span = v.span();
+            let at = self
+                .text()
+                .get(search_from.max(span.start)..span.end)
+                .and_then(|slice| slice.find(written))
+                .map(|i| search_from.max(span.start) + i);
+            let span = match at {
+                Some(i) => {
+                    search_from = i + written.len();
+                    i..i + written.len()
+                }
+                None => span,
+            };
+            let help = match crate::resources::Name::suggest(p.name) {
+                Some(n) => t!("check.did_you_mean", suggestion = n.placeholder()).into_owned(),
+                None => t!(
+                    "check.unknown_resource_help",
+                    names = crate::resources::Name::list()
+                )
+                .into_owned(),
+            };
+            self.error(
+                "unknown-resource",
+                span,
+                t!("check.unknown_resource", placeholder = written),
+            )
+            .help = Some(help);
+        }
     }
 
     fn id(&mut self, value: &Option<Text>, what: &str, owner: Range<usize>) -> Option<String> {
@@ -269,7 +310,7 @@ impl<'f> Ctx<'f> {
             self.error(
                 "invalid-id",
                 v.span(),
-                t!("check.invalid_id", what = what, id = v.get_ref()),
+                t!("check.invalid_id", what = what_word(what), id = v.get_ref()),
             )
             .help = Some(t!("check.invalid_id_help").into_owned());
             return None;
@@ -418,6 +459,20 @@ fn locate_char(src: &str, span: Range<usize>, c: char) -> Range<usize> {
         .map_or(span.clone(), |(i, len)| {
             span.start + i..span.start + i + len
         })
+}
+
+/// The word for a kind of id or table in messages: the code names them in English, the
+/// facilitator reads them in the interface language. Table headers such as `[[steps]]` stay.
+fn what_word(what: &str) -> String {
+    match what {
+        "source" => t!("check.what.source"),
+        "step" => t!("check.what.step"),
+        "choice" => t!("check.what.choice"),
+        "module" => t!("check.what.module"),
+        "translation" => t!("check.what.translation"),
+        _ => return what.to_string(),
+    }
+    .into_owned()
 }
 
 /// The closest candidate, if it is close enough to be a likely typo.
@@ -609,7 +664,7 @@ fn check_sources(ctx: &mut Ctx<'_>, raw: &[Spanned<RawSource>]) -> Vec<Source> {
                 ctx.error(
                     "duplicate-id",
                     raw_id.span(),
-                    t!("check.duplicate_id", what = "source", id = id),
+                    t!("check.duplicate_id", what = what_word("source"), id = id),
                 )
                 .help = Some(t!("check.duplicate_id_help").into_owned());
             }
@@ -622,7 +677,7 @@ fn check_sources(ctx: &mut Ctx<'_>, raw: &[Spanned<RawSource>]) -> Vec<Source> {
 }
 
 /// Which optional fields each step kind takes, beyond id, kind, notes, minutes and sources.
-fn kind_fields(kind: &str) -> &'static [&'static str] {
+pub fn kind_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         "slide" => &["title", "body"],
         "scenario" => &["title", "story", "prompts"],
@@ -669,7 +724,7 @@ fn check_steps(
                 ctx.error(
                     "duplicate-id",
                     raw_id.span(),
-                    t!("check.duplicate_id", what = "step", id = id),
+                    t!("check.duplicate_id", what = what_word("step"), id = id),
                 )
                 .help = Some(t!("check.duplicate_id_help").into_owned());
             }
@@ -863,7 +918,7 @@ fn check_question(ctx: &mut Ctx<'_>, s: &RawStep, span: Range<usize>) -> Option<
                 ctx.error(
                     "duplicate-id",
                     raw_id.span(),
-                    t!("check.duplicate_id", what = "choice", id = id),
+                    t!("check.duplicate_id", what = what_word("choice"), id = id),
                 )
                 .help = Some(t!("check.duplicate_id_help").into_owned());
             }
@@ -955,6 +1010,51 @@ fn check_question(ctx: &mut Ctx<'_>, s: &RawStep, span: Range<usize>) -> Option<
     })
 }
 
+/// Warns when a translated text does not name the same help resources as its source text: a
+/// dropped `{{emergency}}` would hide the number from the room in that language.
+fn resources_kept(
+    ctx: &mut Ctx<'_>,
+    key: &str,
+    source: &str,
+    translated: &str,
+    span: Range<usize>,
+) {
+    fn names(text: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = crate::resources::placeholders(text)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+    let (src, tr) = (names(source), names(translated));
+    if src == tr {
+        return;
+    }
+    let show = |v: &[&str]| {
+        if v.is_empty() {
+            t!("check.resource_none").into_owned()
+        } else {
+            v.iter()
+                .map(|n| format!("{{{{{n}}}}}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    let span = key_before(ctx.text(), span);
+    ctx.warning(
+        "resource-mismatch",
+        span,
+        t!(
+            "check.resource_mismatch",
+            key = key,
+            translated = show(&tr),
+            source = show(&src)
+        ),
+    )
+    .help = Some(t!("check.resource_mismatch_help").into_owned());
+}
+
 /// Checks a translation file `<locale>.toml` against its module.
 pub fn translation(
     file: &SourceFile,
@@ -1019,9 +1119,20 @@ pub fn translation(
         },
     };
     let mut texts = BTreeMap::new();
+    let source_texts = module.text_keys();
+    let source_keys: BTreeMap<&str, &str> =
+        source_texts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let mut put = |ctx: &mut Ctx<'_>, key: String, v: &Option<Text>| {
         if let Some(v) = v {
+            // An empty string is "not translated yet" (as `translate new` writes them): the
+            // source text shows, as for a missing key.
+            if v.get_ref().trim().is_empty() {
+                return;
+            }
             if let Some(s) = ctx.checked_text(v, &key) {
+                if let Some(src) = source_keys.get(key.as_str()) {
+                    resources_kept(ctx, &key, src, &s, v.span());
+                }
                 texts.insert(key, s);
             }
         }
@@ -1138,8 +1249,17 @@ pub fn translation(
         if let (Some(choices), StepKind::Question(q)) = (&st.choices, &step.kind) {
             let known: BTreeSet<&str> = q.choices.iter().map(|c| c.id.as_str()).collect();
             let mut all_known = true;
+            // One choice left empty keeps the whole question in the source language: a
+            // question never mixes two languages on screen.
+            let any_empty = choices
+                .get_ref()
+                .values()
+                .any(|t| t.get_ref().trim().is_empty());
             for (cid, text) in choices.get_ref() {
                 if known.contains(cid.get_ref().as_str()) {
+                    if any_empty {
+                        continue;
+                    }
                     put(
                         &mut ctx,
                         k(&format!("choices.{}", cid.get_ref())),
@@ -1167,7 +1287,7 @@ pub fn translation(
                     .help = Some(help);
                 }
             }
-            if all_known && choices.get_ref().len() != known.len() {
+            if all_known && !any_empty && choices.get_ref().len() != known.len() {
                 let span = ctx.head(choices.span());
                 ctx.error(
                     "choice-count",
@@ -1183,9 +1303,6 @@ pub fn translation(
             }
         }
     }
-    let source_texts = module.text_keys();
-    let source_keys: BTreeMap<&str, &str> =
-        source_texts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     let mut fingerprints = BTreeMap::new();
     for (key, fp) in raw.fingerprints.iter().flatten() {
         match source_keys.get(key.as_str()) {

@@ -1,5 +1,5 @@
-//! Picks the interface locale from the flag and the environment, and maps it onto the languages
-//! that have interface strings (`pt-BR` -> `pt` -> `en`).
+//! Picks the interface locale from the flag and the environment: the first one set whose
+//! language has interface strings (`pt-BR` is kept when `pt` exists), else English.
 
 /// The inputs of negotiation, gathered once so the rule stays pure and testable.
 #[derive(Debug, Clone, Default)]
@@ -33,8 +33,10 @@ fn posix_to_tag(value: &str) -> Option<String> {
     Some(base.replace('_', "-"))
 }
 
-/// The requested tag (first set source wins), matched against `available`: the exact tag, then
-/// its language alone; `en` when nothing matches.
+/// The requested tag (first set source wins), in its usual casing, when it or a shorter form of
+/// it (`pt-BR` -> `pt`) has interface strings in `available`; else `en`. The tag is kept whole so
+/// that strings fall back one by one (`pt-BR`, then `pt`, then English) and module translations
+/// are picked the same way.
 pub fn negotiate(env: &LocaleEnv, available: &[&str]) -> String {
     let requested = [
         &env.flag,
@@ -49,15 +51,21 @@ pub fn negotiate(env: &LocaleEnv, available: &[&str]) -> String {
     let Some(requested) = requested else {
         return "en".into();
     };
-    let find = |tag: &str| {
-        available
-            .iter()
-            .find(|a| a.eq_ignore_ascii_case(tag))
-            .map(|a| a.to_string())
-    };
-    find(&requested)
-        .or_else(|| requested.split('-').next().and_then(find))
-        .unwrap_or_else(|| "en".into())
+    let requested = crate::curriculum::locale_tag::canonical(&requested);
+    if !crate::curriculum::locale_tag::is_valid(&requested) {
+        return "en".into();
+    }
+    let has = |tag: &str| available.iter().any(|a| a.eq_ignore_ascii_case(tag));
+    let mut tag = requested.as_str();
+    loop {
+        if has(tag) {
+            return requested;
+        }
+        match tag.rfind('-') {
+            Some(i) => tag = &tag[..i],
+            None => return "en".into(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,7 +99,9 @@ mod tests {
 
     #[test]
     fn region_falls_back_to_language_then_english() {
-        assert_eq!(negotiate(&env(Some("pt-BR"), None), &["en", "pt"]), "pt");
+        // The whole tag is kept: rust-i18n falls back from `pt-BR` to `pt` per string.
+        assert_eq!(negotiate(&env(Some("pt-BR"), None), &["en", "pt"]), "pt-BR");
+        assert_eq!(negotiate(&env(Some("pt_br"), None), &["en", "pt"]), "pt-BR");
         assert_eq!(
             negotiate(&env(Some("pt-BR"), None), &["en", "pt", "pt-BR"]),
             "pt-BR"

@@ -22,7 +22,7 @@ pub const MAX_GROUP_LEN: usize = 40;
 pub const MAX_HEADCOUNT: u32 = 9_999;
 
 /// Something that happened: a key, a click, a second of time, or word from the effect runner.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
     Click {
@@ -36,6 +36,8 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// The result of an `Effect::LoadReport`.
     ReportLoaded(Result<Report, String>),
+    /// Preview: the module files were saved and loaded again.
+    Reloaded(Catalog),
 }
 
 /// Work for the event loop; the model never touches files itself.
@@ -152,6 +154,8 @@ pub struct Model {
     pub preview: bool,
     pub today: String,
     pub save_error: Option<String>,
+    /// Preview: the errors of the last save, as `path:line:col: ...` lines, until fixed.
+    pub problems: Vec<String>,
     /// Where each choice was drawn, for mouse clicks: filled by `view`.
     pub hits: RefCell<Vec<(Rect, usize)>>,
     /// Set by `update` when a new session needs an id; the loop supplies randomness.
@@ -181,6 +185,7 @@ impl Model {
             preview: options.preview,
             today: options.today,
             save_error: None,
+            problems: Vec::new(),
             hits: RefCell::new(Vec::new()),
             next_session_id: String::new(),
         };
@@ -192,7 +197,12 @@ impl Model {
             };
         } else if let Some(id) = options.module {
             model.open_setup(&id);
+            if model.preview {
+                model.next_session_id = "preview".into();
+                start_session(&mut model);
+            }
         }
+        model.problems = problems_of(&model.catalog);
         model
     }
 
@@ -294,6 +304,56 @@ impl Model {
     }
 }
 
+/// The errors of a catalog as one line each (`path:line:col: error[code]: message`).
+fn problems_of(catalog: &Catalog) -> Vec<String> {
+    catalog
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::curriculum::Severity::Error)
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Preview: takes a freshly loaded catalog. With errors, the last good module stays on screen
+/// and the errors are listed; without, the session is rebuilt on the same step.
+fn reload(model: &mut Model, catalog: Catalog) {
+    model.problems = problems_of(&catalog);
+    if !model.problems.is_empty() {
+        model.message = Some(t!("preview.has_errors").into_owned());
+        return;
+    }
+    model.catalog = catalog;
+    model.message = Some(t!("preview.reloaded").into_owned());
+    if model.preview && !matches!(model.screen, Screen::Run(_)) {
+        // The first good save after a broken start: open the module.
+        if let Some(id) = model.catalog.modules.first().map(|m| m.id.clone()) {
+            model.open_setup(&id);
+            model.next_session_id = "preview".into();
+            start_session(model);
+        }
+        return;
+    }
+    let Screen::Run(run) = &mut model.screen else { return };
+    let old = &run.session;
+    let Some(module) = model.catalog.module(&old.module().id).or(model.catalog.modules.first()) else {
+        return;
+    };
+    let here = old.plan()[old.cursor()];
+    let here_step = old.step().map(|s| s.id.clone());
+    let mut session = Session::new(module, old.setup().clone(), old.session_id().to_string(), model.today.clone());
+    let plan = session.plan().to_vec();
+    let same = plan.iter().position(|item| match (item, here) {
+        (Item::Step { index, phase }, Item::Step { phase: old_phase, .. }) => {
+            *phase == old_phase && Some(&session.module().steps[*index].id) == here_step.as_ref()
+        }
+        (a, b) => *a == b,
+    });
+    let target = same.unwrap_or(old.cursor().min(plan.len() - 1));
+    let _ = session.goto(target);
+    run.session = session;
+    run.typing = None;
+}
+
 /// A refusal in words for the status line.
 pub fn refusal_text(r: Refusal) -> String {
     match r {
@@ -355,6 +415,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 state.report = Some(report);
                 state.selected = 0;
             }
+            vec![]
+        }
+        Msg::Reloaded(catalog) => {
+            reload(model, catalog);
             vec![]
         }
         Msg::Click { column, row } => click(model, column, row),

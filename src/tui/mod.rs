@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod preview;
 pub mod screens;
 pub mod theme;
 pub mod view;
@@ -162,6 +163,8 @@ pub struct Launch {
     pub options: Options,
     pub data_dir: Option<PathBuf>,
     pub services: Services,
+    /// Preview: the watched module folder.
+    pub watch: Option<preview::Watch>,
 }
 
 /// Runs the app in the terminal until the facilitator quits or a signal arrives.
@@ -171,6 +174,7 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         options,
         data_dir,
         mut services,
+        mut watch,
     } = launch;
     let (saved, damaged) = match (&data_dir, options.preview) {
         (Some(dir), false) => load_autosave(dir),
@@ -199,6 +203,7 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         &mut model,
         data_dir.as_deref(),
         &mut services,
+        watch.as_mut(),
         &stop,
     );
 
@@ -212,6 +217,7 @@ fn event_loop(
     model: &mut Model,
     data_dir: Option<&Path>,
     services: &mut Services,
+    mut watch: Option<&mut preview::Watch>,
     stop: &AtomicBool,
 ) -> std::io::Result<()> {
     let mut last_tick = Instant::now();
@@ -243,6 +249,9 @@ fn event_loop(
                 }
                 _ => {}
             }
+        }
+        if let Some(catalog) = watch.as_deref_mut().and_then(preview::Watch::poll) {
+            msgs.push(Msg::Reloaded(catalog));
         }
         let secs = last_tick.elapsed().as_secs();
         if secs >= 1 {

@@ -33,6 +33,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Run(run) => screens::run::draw(model, run, frame, area),
         Screen::Reports(state) => screens::reports::draw(model, state, frame, area),
     }
+    if !model.problems.is_empty() {
+        screens::overlay::problems(model, frame, area);
+    }
     match model.overlay {
         Some(Overlay::Help) => screens::overlay::help(model, frame, area),
         Some(Overlay::Outline { selected }) => {
@@ -94,14 +97,26 @@ pub fn header(model: &Model, left: &str, right: &str, frame: &mut Frame, area: R
     let right_w = unicode_width::UnicodeWidthStr::width(right) as u16;
     let [l, r] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(right_w + 1)]).areas(area);
+    // Right to left: the title goes to the right and the rest to the left, mirrored.
+    let rtl = super::widgets::text::is_rtl(left);
+    let (l, r) = if rtl {
+        let [r, l] = Layout::horizontal([Constraint::Length(right_w + 1), Constraint::Min(1)])
+            .areas(area);
+        (l, r)
+    } else {
+        (l, r)
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled(left.to_string(), model.theme.title)),
+        Paragraph::new(super::widgets::text::visual(left, model.theme.title)),
         l,
     );
-    frame.render_widget(
-        Paragraph::new(Span::styled(right.to_string(), model.theme.muted)).right_aligned(),
-        r,
-    );
+    let mut right = super::widgets::text::visual(right, model.theme.muted);
+    right.alignment = Some(if rtl {
+        ratatui::layout::Alignment::Left
+    } else {
+        ratatui::layout::Alignment::Right
+    });
+    frame.render_widget(Paragraph::new(right), r);
 }
 
 /// The bottom line: the status message if any, else key hints.
@@ -120,32 +135,26 @@ pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: R
             Line::from(spans)
         }
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(super::widgets::text::visual_line(line)), area);
 }
 
 /// A centred box of the given size (clipped to the area) with a title, cleared underneath.
-pub fn popup(
-    model: &Model,
-    title: &str,
-    width: u16,
-    height: u16,
-    frame: &mut Frame,
-    area: Rect,
-) -> Rect {
+pub fn popup(model: &Model, title: &str, width: u16, height: u16, frame: &mut Frame, area: Rect) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
-    let rect = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
+    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    boxed(model, title, model.theme.border, rect, frame)
+}
+
+/// A bordered, titled box at `rect`, cleared underneath; returns the inside.
+pub fn boxed(model: &Model, title: &str, border: ratatui::style::Style, rect: Rect, frame: &mut Frame) -> Rect {
     frame.render_widget(Clear, rect);
+    let title_style = if border == model.theme.border { model.theme.title } else { border };
     let block = Block::new()
         .borders(Borders::ALL)
-        .border_style(model.theme.border)
+        .border_style(border)
         .style(model.theme.text)
-        .title(Span::styled(format!(" {title} "), model.theme.title));
+        .title(super::widgets::text::visual(&format!(" {title} "), title_style));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     inner

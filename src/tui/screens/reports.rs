@@ -176,7 +176,7 @@ pub fn draw(model: &Model, state: &ReportsState, frame: &mut Frame, area: Rect) 
             }
         }
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
     let hints = vec![
         ("↑↓", t!("hint.module").into_owned()),
         ("Esc", t!("hint.back").into_owned()),

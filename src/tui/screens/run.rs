@@ -64,13 +64,13 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
             let block = Block::new()
                 .borders(Borders::TOP)
                 .border_style(model.theme.border)
-                .title(Span::styled(
-                    format!(" {} ", t!("run.notes")),
+                .title(text::visual(
+                    &format!(" {} ", t!("run.notes")),
                     model.theme.notes,
                 ));
             let inner = block.inner(panel);
             frame.render_widget(block, panel);
-            frame.render_widget(Paragraph::new(lines), inner);
+            frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
             main
         }
         None => body,
@@ -188,7 +188,7 @@ fn title(model: &Model, title: &str, frame: &mut Frame, area: Rect) -> u16 {
         "",
     );
     let height = lines.len() as u16;
-    frame.render_widget(Paragraph::new(lines).centered(), area);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)).centered(), area);
     height + 1
 }
 
@@ -196,7 +196,7 @@ fn slide(model: &Model, heading: &str, body: &str, frame: &mut Frame, area: Rect
     let used = title(model, heading, frame, area);
     let rest = shrink_top(area, used);
     let lines = text::body(body, rest.width as usize, model.theme.text);
-    frame.render_widget(Paragraph::new(lines), rest);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), rest);
 }
 
 fn shrink_top(area: Rect, by: u16) -> Rect {
@@ -248,7 +248,7 @@ fn scenario(
             &rest,
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)).wrap(Wrap { trim: false }), area);
 }
 
 fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area: Rect) {
@@ -359,7 +359,7 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
     let total: u32 = counts.iter().sum();
     let status = match (mode, s.setup().headcount) {
         (AnswerMode::Private, _) if !revealed => {
-            t!("run.answers_recorded", count = total).into_owned()
+            crate::tn!("run.answers_recorded", total)
         }
         _ if q.qtype == QuestionType::Multiple => match s.setup().headcount {
             Some(h) => t!("run.total_multiple_of", total = total, headcount = h).into_owned(),
@@ -402,7 +402,7 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
             recorded.push((Rect::new(area.x, area.y + top, area.width, h), i));
         }
     }
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)), area);
 }
 
 fn sources(model: &Model, s: &Session, frame: &mut Frame, area: Rect) {
@@ -423,7 +423,7 @@ fn sources(model: &Model, s: &Session, frame: &mut Frame, area: Rect) {
             "  ",
         ));
     }
-    frame.render_widget(Paragraph::new(lines), rest);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), rest);
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -530,7 +530,7 @@ fn summary(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
         t!("summary.saving")
     };
     lines.extend(text::plain(&state, width, model.theme.muted));
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), area);
 }
 
 /// Cuts text to `width` columns, with an ellipsis when cut.

@@ -103,7 +103,7 @@ pub fn draw(model: &Model, s: &SetupState, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::default());
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
     let hints = vec![
         ("↑↓", t!("hint.field").into_owned()),
         ("←→", t!("hint.change").into_owned()),

@@ -93,7 +93,7 @@ pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
     // Keep the selected module in view.
     let height = body.height as usize;
     let scroll = selected_top.saturating_sub(height.saturating_sub(6)) as u16;
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)), body);
     let filter_line = if state.filtering || !state.filter.is_empty() {
         let cursor = if state.filtering { "▏" } else { "" };
         Line::from(vec![
@@ -105,7 +105,7 @@ pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
     };
     let [f1, f2] = ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Length(1); 2])
         .areas(footer);
-    frame.render_widget(Paragraph::new(filter_line), f1);
+    frame.render_widget(Paragraph::new(text::visual_line(filter_line)), f1);
     let hints = if state.filtering {
         vec![
             ("Enter", t!("keys.filter_done").into_owned()),
@@ -178,7 +178,7 @@ pub fn draw_resume(
         }
         None => lines.extend(text::plain(&t!("resume.offer"), width, model.theme.text)),
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
     let mut hints = Vec::new();
     if problem.is_none() {
         hints.push(("Enter", t!("keys.resume").into_owned()));

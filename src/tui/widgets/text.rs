@@ -1,8 +1,14 @@
 //! Word wrapping by display width (CJK wide characters count two columns, combining marks none),
-//! with hanging indents for bullets. ratatui's own wrap has no hanging indent, and slides need it.
+//! with hanging indents for bullets, and right-to-left text: terminals draw cells left to right
+//! and do not reorder, so `visual_lines` puts each line in display order (Unicode bidi) first.
 
+use std::borrow::Cow;
+
+use ratatui::layout::Alignment;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
+use unicode_bidi::{bidi_class, BidiClass, BidiInfo, Level};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::curriculum::markup::{self, Block, Inline};
@@ -74,7 +80,131 @@ pub fn wrap(runs: &[(String, Style)], width: usize, first: &str, rest: &str) -> 
         }
     }
     lines.push(Line::from(spans));
+    let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+    if is_rtl(&text) {
+        // A right-to-left paragraph: each line is filled to the width and marked, so that
+        // `visual_lines` mirrors it (prefix and bullet to the right, text against them).
+        for line in &mut lines {
+            let pad = width.saturating_sub(line_width(line));
+            if pad > 0 {
+                line.spans.push(Span::raw(" ".repeat(pad)));
+            }
+            line.alignment = Some(Alignment::Right);
+        }
+    }
     lines
+}
+
+/// Whether `c` is a strong right-to-left character (Hebrew, Arabic, Syriac, Thaana, N'Ko...).
+fn is_rtl_char(c: char) -> bool {
+    matches!(bidi_class(c), BidiClass::R | BidiClass::AL)
+}
+
+/// Whether a paragraph reads right to left: its first strong character does (bidi rules P2-P3).
+/// Text with no strong character (numbers, punctuation) reads left to right.
+pub fn is_rtl(text: &str) -> bool {
+    for c in text.chars() {
+        match bidi_class(c) {
+            BidiClass::L => return false,
+            BidiClass::R | BidiClass::AL => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Paired punctuation drawn mirrored in right-to-left runs (bidi rule L4; terminals don't).
+/// The triangles are the screens' "change with left/right" marks.
+fn mirror(g: &str) -> Cow<'_, str> {
+    let m = match g {
+        "(" => ")",
+        ")" => "(",
+        "[" => "]",
+        "]" => "[",
+        "{" => "}",
+        "}" => "{",
+        "<" => ">",
+        ">" => "<",
+        "«" => "»",
+        "»" => "«",
+        "‹" => "›",
+        "›" => "‹",
+        "◀" => "▶",
+        "▶" => "◀",
+        _ => return Cow::Borrowed(g),
+    };
+    Cow::Borrowed(m)
+}
+
+/// One line in display order: the Unicode bidirectional algorithm (rules L1-L4) over its text,
+/// with styles kept, right-to-left runs reversed by grapheme cluster (so combining marks stay
+/// after their letter) and brackets mirrored. A line marked right-aligned by `wrap`, or whose
+/// first strong character is right-to-left, has a right-to-left base and is right-aligned;
+/// numbers and Latin words inside keep their own order. Lines without right-to-left text are
+/// returned as they are.
+pub fn visual_line(line: Line<'static>) -> Line<'static> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let rtl = line.alignment == Some(Alignment::Right) || is_rtl(&text);
+    if !text.chars().any(is_rtl_char) {
+        return line;
+    }
+    let mut starts: Vec<(usize, Style)> = Vec::with_capacity(line.spans.len());
+    let mut at = 0;
+    for s in &line.spans {
+        starts.push((at, s.style));
+        at += s.content.len();
+    }
+    let style_at = |i: usize| {
+        starts
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= i)
+            .map_or_else(Style::default, |(_, st)| *st)
+    };
+    let level = if rtl { Level::rtl() } else { Level::ltr() };
+    let bidi = BidiInfo::new(&text, Some(level));
+    let Some(para) = bidi.paragraphs.first() else {
+        return line;
+    };
+    let (levels, runs) = bidi.visual_runs(para, para.range.clone());
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut push = |g: &str, style: Style| match spans.last_mut() {
+        Some(last) if last.style == style => last.content.to_mut().push_str(g),
+        _ => spans.push(Span::styled(g.to_string(), style)),
+    };
+    for run in runs {
+        let backwards = levels.get(run.start).is_some_and(|l| l.is_rtl());
+        let graphemes: Vec<(usize, &str)> = text[run.clone()]
+            .grapheme_indices(true)
+            .map(|(i, g)| (run.start + i, g))
+            .collect();
+        if backwards {
+            for (i, g) in graphemes.into_iter().rev() {
+                push(&mirror(g), style_at(i));
+            }
+        } else {
+            for (i, g) in graphemes {
+                push(g, style_at(i));
+            }
+        }
+    }
+    let mut out = Line::from(spans).style(line.style);
+    out.alignment = if rtl {
+        Some(Alignment::Right)
+    } else {
+        line.alignment
+    };
+    out
+}
+
+/// `visual_line` for each line: what the screens draw.
+pub fn visual_lines(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    lines.into_iter().map(visual_line).collect()
+}
+
+/// A one-line text in display order, e.g. a title or a label.
+pub fn visual(text: &str, style: Style) -> Line<'static> {
+    visual_line(Line::styled(text.to_string(), style))
 }
 
 /// Styled runs of one line of markup.
@@ -177,6 +307,87 @@ mod tests {
         let lines = wrap(&runs, 4, "", "");
         assert!(lines.iter().all(|l| line_width(l) <= 4));
         assert_eq!(texts(&lines).concat(), "การค้ามนุษย์");
+    }
+
+    fn shown(lines: &[Line<'_>]) -> Vec<String> {
+        texts(&visual_lines(lines.iter().cloned().map(own).collect()))
+    }
+
+    fn own(l: Line<'_>) -> Line<'static> {
+        let mut out = Line::from(
+            l.spans
+                .into_iter()
+                .map(|s| Span::styled(s.content.into_owned(), s.style))
+                .collect::<Vec<_>>(),
+        );
+        out.alignment = l.alignment;
+        out
+    }
+
+    #[test]
+    fn left_to_right_text_is_untouched() {
+        let lines = body("Intro text with a number 42.", 40, Style::new());
+        assert_eq!(shown(&lines), texts(&lines));
+        assert_eq!(lines[0].alignment, None);
+    }
+
+    #[test]
+    fn arabic_is_reversed_into_visual_order_and_right_aligned() {
+        // "السلام عليكم" read right to left: the first word ends up on the right.
+        let lines = wrap(&[("سلام عليكم".to_string(), Style::new())], 14, "", "");
+        assert_eq!(lines[0].alignment, Some(Alignment::Right));
+        assert_eq!(shown(&lines), ["    مكيلع مالس"]);
+    }
+
+    #[test]
+    fn numbers_and_latin_words_keep_their_order_inside_arabic() {
+        let line = visual("اتصل بالرقم 1234 أو WhatsApp", Style::new());
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert!(text.contains("1234"), "{text}");
+        assert!(text.contains("WhatsApp"), "{text}");
+        // Read from the right: the first Arabic word is rightmost, the Latin word leftmost.
+        assert!(text.starts_with("WhatsApp"), "{text}");
+        assert!(text.ends_with(&"اتصل".chars().rev().collect::<String>()), "{text}");
+        assert_eq!(line.alignment, Some(Alignment::Right));
+    }
+
+    #[test]
+    fn an_arabic_word_inside_english_stays_in_place() {
+        let line = visual("Language: العربية (ar)", Style::new());
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, format!("Language: {} (ar)", "العربية".chars().rev().collect::<String>()));
+        assert_eq!(line.alignment, None);
+    }
+
+    #[test]
+    fn combining_marks_stay_after_their_letter_and_brackets_mirror() {
+        // بِسْم: kasra and sukun follow their letters in the terminal cells too.
+        let line = visual("(بِسْم)", Style::new());
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, format!("({}{}{})", "م", "سْ", "بِ"));
+    }
+
+    #[test]
+    fn rtl_bullets_and_prefixes_move_to_the_right_with_styles_kept() {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let lines = body("- نص **مهم** هنا", 16, Style::new());
+        let out = visual_lines(lines.into_iter().map(own).collect());
+        let text: String = out[0].spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text.chars().count(), 16);
+        assert!(text.ends_with(" •"), "{text:?}");
+        assert!(out[0]
+            .spans
+            .iter()
+            .any(|s| s.style == bold && s.content == "مهم".chars().rev().collect::<String>()));
+    }
+
+    #[test]
+    fn continuation_lines_of_an_rtl_paragraph_keep_its_direction() {
+        // The second line starts with a Latin word but belongs to an Arabic paragraph.
+        let lines = wrap(&[("مرحبا بكم WhatsApp".to_string(), Style::new())], 10, "", "");
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.alignment == Some(Alignment::Right)));
+        assert_eq!(shown(&lines)[1], "  WhatsApp");
     }
 
     #[test]

@@ -1,0 +1,1128 @@
+//! `waymark translate`: status of every module and interface translation, and `new` / `update`,
+//! which write translation files with the English above each string and fingerprints filled in.
+//! Also the interface-locale part of `waymark check`. A thin face over `curriculum` and `i18n`.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use rust_i18n::t;
+
+use crate::cli::{Cli, Format};
+use crate::curriculum::diagnostic::{Diagnostic, Severity};
+use crate::curriculum::load::{builtin_files, BUILTIN_PREFIX};
+use crate::curriculum::model::fingerprint;
+use crate::curriculum::{locale_tag, Module, SourceKind, StepKind};
+use crate::i18n::audit::{self, Unit};
+use crate::i18n::locale_file::LocaleFile;
+use crate::i18n::{plural, runtime};
+
+#[derive(Debug, clap::Args)]
+pub struct TranslateArgs {
+    #[command(subcommand)]
+    pub action: TranslateAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TranslateAction {
+    /// What is translated, missing and stale, for every module and the interface.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a new translation file: MODULE LANG, or --ui LANG for the interface.
+    New(TargetArgs),
+    /// Bring a translation file up to date with its English source, keeping the translations.
+    Update(TargetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TargetArgs {
+    /// The interface strings instead of a module.
+    #[arg(long)]
+    pub ui: bool,
+    /// MODULE LANG (or only LANG with --ui).
+    #[arg(value_name = "MODULE_AND_LANG", num_args = 1..=2, required = true)]
+    pub targets: Vec<String>,
+}
+
+/// Help text from the i18n layer, as for the other commands.
+pub fn localize(c: clap::Command) -> clap::Command {
+    let target = |c: clap::Command| {
+        c.mut_arg("ui", |a| a.help(t!("cli.translate.ui").into_owned()))
+            .mut_arg("targets", |a| {
+                a.help(t!("cli.translate.targets").into_owned())
+            })
+    };
+    c.about(t!("cli.translate.about").into_owned())
+        .mut_subcommand("status", |c| {
+            c.about(t!("cli.translate.status.about").into_owned())
+                .mut_arg("format", |a| a.help(t!("cli.check.format").into_owned()))
+        })
+        .mut_subcommand("new", |c| {
+            target(c.about(t!("cli.translate.new.about").into_owned()))
+        })
+        .mut_subcommand("update", |c| {
+            target(c.about(t!("cli.translate.update.about").into_owned()))
+        })
+}
+
+/// The value of `--name VALUE` or `--name=VALUE` (every occurrence), read before clap runs.
+fn flag_values(args: &[OsString], name: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let long = format!("--{name}");
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let s = a.to_string_lossy();
+        if s == long {
+            if let Some(v) = it.next() {
+                out.push(PathBuf::from(v));
+            }
+        } else if let Some(v) = s.strip_prefix(&format!("{long}=")) {
+            out.push(PathBuf::from(v));
+        }
+    }
+    out
+}
+
+/// Installs the run-time locale files before the language is negotiated, so that a file a
+/// translator dropped in is a language like any other, help text included.
+pub fn load_runtime_locales(args: &[OsString]) {
+    let data = flag_values(args, "data-dir").pop();
+    let data = crate::dirs::data_dir(data.as_deref());
+    let dirs = runtime::dirs(data.as_deref(), &flag_values(args, "locales"));
+    runtime::load(&dirs);
+}
+
+fn locale_dirs(cli: &Cli) -> Vec<PathBuf> {
+    let data = crate::dirs::data_dir(cli.data_dir.as_deref());
+    runtime::dirs(data.as_deref(), &cli.locales)
+}
+
+fn is_locale_path(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "yml" || e == "yaml")
+}
+
+/// Splits the paths of `check` into locale files and curriculum paths.
+pub fn split_locale_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    paths.iter().cloned().partition(|p| is_locale_path(p))
+}
+
+/// Interface locale problems for `waymark check`: with no paths, every built-in and run-time
+/// locale file; otherwise the `.yml` files named.
+pub fn check_diagnostics(cli: &Cli, all: &[PathBuf], locale_paths: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if all.is_empty() {
+        let en = audit::english();
+        for locale in crate::i18n::builtin_locales() {
+            if let Some(f) = crate::i18n::builtin_file(&locale) {
+                out.extend(audit::audit(&f, en));
+            }
+        }
+        out.extend(runtime::read_dirs(&locale_dirs(cli)).diagnostics);
+    } else {
+        for p in locale_paths {
+            out.extend(runtime::read_file(p).1);
+        }
+    }
+    out
+}
+
+/// `waymark translate ...`.
+pub fn run(cli: &Cli, args: &TranslateArgs) -> ExitCode {
+    let outcome = match &args.action {
+        TranslateAction::Status { format } => return status(cli, *format),
+        TranslateAction::New(t) => target(t).and_then(|tg| match tg {
+            Target::Ui(lang) => new_ui(cli, &lang),
+            Target::Module(id, lang) => new_module(cli, &id, &lang),
+        }),
+        TranslateAction::Update(t) => target(t).and_then(|tg| match tg {
+            Target::Ui(lang) => update_ui(cli, &lang),
+            Target::Module(id, lang) => update_module(cli, &id, &lang),
+        }),
+    };
+    match outcome {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Usage(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Problem(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Why a command did nothing: bad usage (exit 2) or a file problem (exit 1).
+enum Failure {
+    Usage(String),
+    Problem(String),
+}
+
+enum Target {
+    Ui(String),
+    Module(String, String),
+}
+
+fn target(args: &TargetArgs) -> Result<Target, Failure> {
+    let (module, lang) = match (args.ui, args.targets.as_slice()) {
+        (true, [lang]) => (None, lang.clone()),
+        (false, [module, lang]) => (Some(module.clone()), lang.clone()),
+        (true, _) => return Err(Failure::Usage(t!("translate.ui_takes_lang").into_owned())),
+        (false, _) => {
+            return Err(Failure::Usage(
+                t!("translate.module_and_lang").into_owned(),
+            ))
+        }
+    };
+    if !locale_tag::is_valid(&lang) {
+        return Err(Failure::Usage(
+            t!("translate.bad_lang", lang = lang.as_str()).into_owned(),
+        ));
+    }
+    let lang = locale_tag::canonical(&lang);
+    Ok(match module {
+        None => Target::Ui(lang),
+        Some(m) => Target::Module(m, lang),
+    })
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| {
+        Failure::Problem(
+            t!(
+                "translate.write_failed",
+                path = path.display(),
+                error = e.to_string()
+            )
+            .into_owned(),
+        )
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let tmp = path.with_extension("tmp");
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+        f.write_all(text.as_bytes()).map_err(fail)?;
+        f.sync_all().map_err(fail)?;
+    }
+    std::fs::rename(&tmp, path).map_err(fail)
+}
+
+/// A comment block: `# label` then the text, each line behind `# `.
+fn comment(out: &mut String, indent: &str, label: &str, text: &str) {
+    if !text.contains('\n') {
+        out.push_str(&format!("{indent}# {label} {text}\n"));
+        return;
+    }
+    out.push_str(&format!("{indent}# {label}\n"));
+    for line in text.trim_end_matches('\n').lines() {
+        if line.is_empty() {
+            out.push_str(&format!("{indent}#\n"));
+        } else {
+            out.push_str(&format!("{indent}#   {line}\n"));
+        }
+    }
+}
+
+fn header(out: &mut String, lines: &[String]) {
+    for l in lines {
+        if l.is_empty() {
+            out.push_str("#\n");
+        } else {
+            out.push_str(&format!("# {l}\n"));
+        }
+    }
+}
+
+fn header_lines(key: &str, what: &str, lang: &str) -> Vec<String> {
+    t!(key, what = what, lang = lang)
+        .lines()
+        .map(ToString::to_string)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Modules
+
+fn catalog(cli: &Cli) -> crate::curriculum::Catalog {
+    crate::curriculum::load(&crate::cli::sources(cli))
+}
+
+fn find_module<'c>(catalog: &'c crate::curriculum::Catalog, id: &str) -> Result<&'c Module, Failure> {
+    catalog.module(id).ok_or_else(|| {
+        let mut m = t!("translate.unknown_module", id = id).into_owned();
+        if let Some(s) = crate::curriculum::validate::suggest(
+            id,
+            catalog.modules.iter().map(|m| m.id.as_str()),
+        ) {
+            m.push('\n');
+            m.push_str(&t!("check.did_you_mean", suggestion = s));
+        }
+        Failure::Usage(m)
+    })
+}
+
+/// Where a translation of `module` into `lang` is written: beside `module.toml`, or for a
+/// built-in module in `curricula/<id>/` of the data folder (read as an overlay).
+fn module_target(cli: &Cli, module: &Module, lang: &str) -> Result<PathBuf, Failure> {
+    if module.origin.kind == SourceKind::BuiltIn {
+        let data = crate::dirs::data_dir(cli.data_dir.as_deref())
+            .ok_or_else(|| Failure::Problem(t!("store.no_data_dir").into_owned()))?;
+        Ok(data
+            .join("curricula")
+            .join(&module.id)
+            .join(format!("{lang}.toml")))
+    } else {
+        Ok(module.origin.dir.join(format!("{lang}.toml")))
+    }
+}
+
+fn check_lang(module: &Module, lang: &str) -> Result<(), Failure> {
+    if lang.eq_ignore_ascii_case(&module.source_locale) {
+        return Err(Failure::Usage(
+            t!("check.translation_of_source", tag = lang).into_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// What an existing translation file holds, read loosely: a file with errors can still be
+/// updated, so nothing translated is lost.
+#[derive(Debug, Default)]
+pub struct OldTranslation {
+    pub header: Vec<String>,
+    pub status: Option<String>,
+    pub texts: BTreeMap<String, String>,
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+fn header_of(text: &str) -> Vec<String> {
+    text.lines()
+        .take_while(|l| l.trim_start().starts_with('#'))
+        .map(|l| {
+            let l = l.trim_start().trim_start_matches('#');
+            l.strip_prefix(' ').unwrap_or(l).to_string()
+        })
+        .collect()
+}
+
+/// Reads a module translation file as TOML, without checking it against its module.
+pub fn read_old_translation(text: &str) -> Result<OldTranslation, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        e.message().to_string()
+    })?;
+    let mut old = OldTranslation {
+        header: header_of(text),
+        ..Default::default()
+    };
+    let s = |v: &toml::Value| v.as_str().map(ToString::to_string);
+    old.status = table.get("status").and_then(s);
+    for k in ["title", "summary", "audience"] {
+        if let Some(v) = table.get(k).and_then(s) {
+            old.texts.insert(k.to_string(), v);
+        }
+    }
+    if let Some(steps) = table.get("steps").and_then(toml::Value::as_table) {
+        for (id, st) in steps {
+            let Some(st) = st.as_table() else { continue };
+            for (field, v) in st {
+                let key = format!("steps.{id}.{field}");
+                match v {
+                    toml::Value::String(text) => {
+                        old.texts.insert(key, text.clone());
+                    }
+                    toml::Value::Array(items) => {
+                        for (i, p) in items.iter().enumerate() {
+                            if let Some(p) = s(p) {
+                                old.texts.insert(format!("{key}.{}", i + 1), p);
+                            }
+                        }
+                    }
+                    toml::Value::Table(choices) => {
+                        for (cid, c) in choices {
+                            if let Some(c) = s(c) {
+                                old.texts.insert(format!("{key}.{cid}"), c);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(fps) = table.get("fingerprints").and_then(toml::Value::as_table) {
+        for (k, v) in fps {
+            if let Some(v) = s(v) {
+                old.fingerprints.insert(k.clone(), v);
+            }
+        }
+    }
+    old.texts.retain(|_, v| !v.trim().is_empty());
+    Ok(old)
+}
+
+/// What `new` or `update` did, for the closing message.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Strings with no translation yet.
+    pub todo: usize,
+    /// Translations kept as they were.
+    pub kept: usize,
+    /// Kept, but their English has changed since: marked for review.
+    pub stale: usize,
+    /// Kept with no fingerprint before: given the current one.
+    pub adopted: usize,
+    /// Translations of texts the module no longer has, kept as comments.
+    pub obsolete: usize,
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// One translated value: a string, or for a multi-line source left empty, an empty block.
+fn toml_value(source: &str, text: Option<&str>) -> String {
+    match text {
+        Some(t) => toml_str(t),
+        None if source.contains('\n') => "\"\"\"\n\"\"\"".into(),
+        None => "\"\"".into(),
+    }
+}
+
+/// Writes the keys of a module translation in order, deciding each fingerprint.
+struct Builder<'o> {
+    old: &'o OldTranslation,
+    english: String,
+    stale_note: String,
+    w: Written,
+    /// (key, fingerprint written, the current one when stale).
+    fps: Vec<(String, String, Option<String>)>,
+    out: String,
+}
+
+impl Builder<'_> {
+    /// The kept translation of `key`, if any, and whether its English changed since.
+    fn decide(&mut self, key: &str, src: &str) -> (Option<String>, bool) {
+        let current = fingerprint(src);
+        let text = self.old.texts.get(key).cloned();
+        let (fp, stale) = match (&text, self.old.fingerprints.get(key)) {
+            (Some(_), Some(fp)) => (fp.clone(), !fp.eq_ignore_ascii_case(&current)),
+            (Some(_), None) => {
+                self.w.adopted += 1;
+                (current.clone(), false)
+            }
+            (None, _) => (current.clone(), false),
+        };
+        match (&text, stale) {
+            (None, _) => self.w.todo += 1,
+            (Some(_), true) => {
+                self.w.stale += 1;
+                self.w.kept += 1;
+            }
+            (Some(_), false) => self.w.kept += 1,
+        }
+        self.fps.push((key.to_string(), fp, stale.then_some(current)));
+        (text, stale)
+    }
+
+    fn field(&mut self, key: &str, name: &str, src: &str) {
+        self.out.push('\n');
+        let (text, stale) = self.decide(key, src);
+        if stale {
+            self.out.push_str(&format!("# {}\n", self.stale_note));
+        }
+        comment(&mut self.out, "", &self.english, src);
+        self.out
+            .push_str(&format!("{name} = {}\n", toml_value(src, text.as_deref())));
+    }
+}
+
+/// The text of a module translation file: every text of `module` with its English above it,
+/// the translations of `old` kept, fingerprints filled in.
+pub fn module_translation_text(
+    module: &Module,
+    lang: &str,
+    old: &OldTranslation,
+) -> (String, Written) {
+    let source: Vec<(String, &str)> = module.text_keys();
+    let source_map: BTreeMap<&str, &str> = source.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let mut b = Builder {
+        old,
+        english: t!("translate.english").into_owned(),
+        stale_note: t!("translate.stale_note").into_owned(),
+        w: Written::default(),
+        fps: Vec::new(),
+        out: String::new(),
+    };
+    let head = if old.header.is_empty() {
+        header_lines("translate.module_header", &module.id, lang)
+    } else {
+        old.header.clone()
+    };
+    header(&mut b.out, &head);
+    let status = old.status.clone().unwrap_or_else(|| "draft".into());
+    b.out.push_str(&format!("status = {}\n", toml_str(&status)));
+    let field = |b: &mut Builder<'_>, key: &str, name: &str| {
+        if let Some(src) = source_map.get(key) {
+            b.field(key, name, src);
+        }
+    };
+    for k in ["title", "summary", "audience"] {
+        field(&mut b, k, k);
+    }
+    for step in &module.steps {
+        b.out.push_str(&format!("\n[steps.{}]\n", step.id));
+        let k = |f: &str| format!("steps.{}.{f}", step.id);
+        match &step.kind {
+            StepKind::Slide { .. } => {
+                field(&mut b, &k("title"), "title");
+                field(&mut b, &k("body"), "body");
+                field(&mut b, &k("notes"), "notes");
+            }
+            StepKind::Scenario { prompts, .. } => {
+                field(&mut b, &k("title"), "title");
+                field(&mut b, &k("story"), "story");
+                b.out.push_str("\nprompts = [\n");
+                for (i, p) in prompts.iter().enumerate() {
+                    let key = k(&format!("prompts.{}", i + 1));
+                    let (text, stale) = b.decide(&key, p);
+                    if stale {
+                        b.out.push_str(&format!("  # {}\n", b.stale_note));
+                    }
+                    comment(&mut b.out, "  ", &format!("{}.", i + 1), p);
+                    b.out
+                        .push_str(&format!("  {},\n", toml_value(p, text.as_deref())));
+                }
+                b.out.push_str("]\n");
+                field(&mut b, &k("notes"), "notes");
+            }
+            StepKind::Question(q) => {
+                field(&mut b, &k("prompt"), "prompt");
+                field(&mut b, &k("explanation"), "explanation");
+                field(&mut b, &k("notes"), "notes");
+                b.out
+                    .push_str(&format!("\n[steps.{}.choices]\n", step.id));
+                for c in &q.choices {
+                    field(&mut b, &k(&format!("choices.{}", c.id)), &c.id);
+                }
+            }
+        }
+    }
+    let Builder {
+        mut out, fps, mut w, ..
+    } = b;
+    let obsolete: Vec<(&String, &String)> = old
+        .texts
+        .iter()
+        .filter(|(k, _)| !source_map.contains_key(k.as_str()))
+        .collect();
+    if !obsolete.is_empty() {
+        out.push('\n');
+        for l in t!("translate.obsolete_note").lines() {
+            out.push_str(&format!("# {l}\n"));
+        }
+        for (k, v) in &obsolete {
+            for (i, line) in format!("{k} = {}", toml_str(v)).lines().enumerate() {
+                out.push_str(if i == 0 { "# " } else { "#   " });
+                out.push_str(line);
+                out.push('\n');
+            }
+            w.obsolete += 1;
+        }
+    }
+    out.push('\n');
+    for l in t!("translate.fingerprints_note").lines() {
+        out.push_str(&format!("# {l}\n"));
+    }
+    out.push_str("[fingerprints]\n");
+    for (key, fp, new) in fps {
+        out.push_str(&format!("{} = {}", toml_str(&key), toml_str(&fp)));
+        if let Some(new) = new {
+            out.push_str(&format!(
+                "  # {}",
+                t!("translate.stale_fingerprint", fingerprint = new)
+            ));
+        }
+        out.push('\n');
+    }
+    (out, w)
+}
+
+fn new_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
+    let catalog = catalog(cli);
+    let module = find_module(&catalog, id)?;
+    check_lang(module, lang)?;
+    let path = module_target(cli, module, lang)?;
+    let existing = module
+        .translation_for(lang)
+        .filter(|tr| tr.locale.eq_ignore_ascii_case(lang))
+        .map(|tr| tr.path.clone());
+    if let Some(p) = existing.or_else(|| path.exists().then(|| path.clone())) {
+        return Err(Failure::Problem(
+            t!(
+                "translate.exists",
+                path = p.display(),
+                id = id,
+                lang = lang
+            )
+            .into_owned(),
+        ));
+    }
+    let (text, w) = module_translation_text(module, lang, &OldTranslation::default());
+    write_file(&path, &text)?;
+    Ok(done_message("translate.new_done", &path, w))
+}
+
+fn done_message(key: &str, path: &Path, w: Written) -> String {
+    let mut m = t!(key, path = path.display()).into_owned();
+    let parts = [
+        crate::tn!("translate.count_todo", w.todo),
+        crate::tn!("translate.count_kept", w.kept),
+        crate::tn!("translate.count_stale", w.stale),
+    ];
+    m.push('\n');
+    m.push_str(&parts.join("; "));
+    if w.adopted > 0 {
+        m.push('\n');
+        m.push_str(&crate::tn!("translate.count_adopted", w.adopted));
+    }
+    if w.obsolete > 0 {
+        m.push('\n');
+        m.push_str(&crate::tn!("translate.count_obsolete", w.obsolete));
+    }
+    m
+}
+
+/// The existing text of a module translation: the data folder's copy for a built-in module,
+/// the file beside `module.toml`, or the built-in file.
+fn old_module_text(module: &Module, target: &Path, lang: &str) -> Option<(PathBuf, String)> {
+    if let Ok(text) = std::fs::read_to_string(target) {
+        return Some((target.to_path_buf(), text));
+    }
+    if module.origin.kind == SourceKind::BuiltIn {
+        let rel = format!("{}/", module.id);
+        for (path, bytes) in builtin_files() {
+            let Some(name) = path.strip_prefix(&rel) else {
+                continue;
+            };
+            if name.trim_end_matches(".toml").eq_ignore_ascii_case(lang) {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                return Some((Path::new(BUILTIN_PREFIX).join(path), text));
+            }
+        }
+    }
+    None
+}
+
+fn update_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
+    let catalog = catalog(cli);
+    let module = find_module(&catalog, id)?;
+    check_lang(module, lang)?;
+    let target = module_target(cli, module, lang)?;
+    let Some((from, text)) = old_module_text(module, &target, lang) else {
+        return Err(Failure::Problem(
+            t!("translate.no_translation", id = id, lang = lang).into_owned(),
+        ));
+    };
+    let old = read_old_translation(&text).map_err(|e| {
+        Failure::Problem(
+            t!(
+                "translate.unreadable",
+                path = from.display(),
+                error = e
+            )
+            .into_owned(),
+        )
+    })?;
+    let (text, w) = module_translation_text(module, lang, &old);
+    write_file(&target, &text)?;
+    Ok(done_message("translate.update_done", &target, w))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interface strings
+
+/// `"..."`: a YAML double-quoted string (JSON's escapes are YAML's).
+fn yaml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// The text of an interface locale file: every unit of English, the translations of `old` kept.
+pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written) {
+    let en = audit::english();
+    let units = audit::units(en);
+    let mut w = Written::default();
+    let english = t!("translate.english").into_owned();
+    let stale_note = t!("translate.stale_note").into_owned();
+    let old_texts = old.map(LocaleFile::texts).unwrap_or_default();
+    let mut out = String::new();
+    header(
+        &mut out,
+        &header_lines("translate.ui_header", "", lang),
+    );
+    out.push_str("_version: 1\n");
+    let status = old
+        .and_then(|o| o.status.as_ref().map(|(s, _)| s.clone()))
+        .unwrap_or_else(|| "draft".into());
+    out.push_str(&format!("_status: {status}\n"));
+    let mut fps: Vec<(String, String, Option<String>)> = Vec::new();
+    let forms = plural::forms(lang);
+    for u in &units {
+        let keys: Vec<String> = if u.plural {
+            // The forms of the language, and any other form the translator already wrote.
+            plural::Category::ALL
+                .iter()
+                .filter(|c| {
+                    forms.contains(c)
+                        || old_texts.contains_key(format!("{}.{}", u.key, c.name()).as_str())
+                })
+                .map(|c| format!("{}.{}", u.key, c.name()))
+                .collect()
+        } else {
+            vec![u.key.clone()]
+        };
+        let translated = keys.iter().any(|k| old_texts.contains_key(k.as_str()));
+        let current = u.fingerprint();
+        let recorded = old.and_then(|o| o.fingerprints.get(&u.key)).map(|(f, _)| f.clone());
+        let (fp, stale) = match (translated, recorded) {
+            (true, Some(fp)) => {
+                let stale = !fp.eq_ignore_ascii_case(&current);
+                (fp, stale)
+            }
+            (true, None) => {
+                w.adopted += 1;
+                (current.clone(), false)
+            }
+            (false, _) => (current.clone(), false),
+        };
+        match (translated, stale) {
+            (false, _) => w.todo += 1,
+            (true, true) => {
+                w.kept += 1;
+                w.stale += 1;
+            }
+            (true, false) => w.kept += 1,
+        }
+        out.push('\n');
+        if stale {
+            out.push_str(&format!("# {stale_note}\n"));
+        }
+        source_comment(&mut out, &english, en, u);
+        for k in &keys {
+            let v = old_texts.get(k.as_str()).copied().unwrap_or_default();
+            out.push_str(&format!("{k}: {}\n", yaml_str(v)));
+        }
+        fps.push((u.key.clone(), fp, stale.then_some(current)));
+    }
+    // Keys English no longer has are kept as comments.
+    if let Some(o) = old {
+        let known: std::collections::BTreeSet<String> = units
+            .iter()
+            .flat_map(|u| {
+                if u.plural {
+                    plural::Category::ALL
+                        .iter()
+                        .map(|c| format!("{}.{}", u.key, c.name()))
+                        .collect()
+                } else {
+                    vec![u.key.clone()]
+                }
+            })
+            .collect();
+        let obsolete: Vec<_> = o
+            .entries
+            .iter()
+            .filter(|e| !known.contains(&e.key) && !e.value.is_empty())
+            .collect();
+        if !obsolete.is_empty() {
+            out.push('\n');
+            for l in t!("translate.obsolete_note").lines() {
+                out.push_str(&format!("# {l}\n"));
+            }
+            for e in obsolete {
+                out.push_str(&format!("# {}: {}\n", e.key, yaml_str(&e.value)));
+                w.obsolete += 1;
+            }
+        }
+    }
+    out.push('\n');
+    for l in t!("translate.fingerprints_note").lines() {
+        out.push_str(&format!("# {l}\n"));
+    }
+    out.push_str(&format!("{}:\n", crate::i18n::locale_file::FINGERPRINTS_KEY));
+    for (key, fp, new) in fps {
+        out.push_str(&format!("  {key}: {}", yaml_str(&fp)));
+        if let Some(new) = new {
+            out.push_str(&format!(
+                "  # {}",
+                t!("translate.stale_fingerprint", fingerprint = new)
+            ));
+        }
+        out.push('\n');
+    }
+    (out, w)
+}
+
+fn source_comment(out: &mut String, english: &str, en: &LocaleFile, u: &Unit) {
+    if !u.plural {
+        comment(out, "", english, &u.source);
+        return;
+    }
+    for e in en.entries.iter().filter(|e| {
+        audit::plural_parts(&e.key).is_some_and(|(b, _)| b == u.key)
+    }) {
+        let form = e.key.rsplit('.').next().unwrap_or_default();
+        comment(out, "", &format!("{english} ({form})"), &e.value);
+    }
+}
+
+/// Where `new --ui` writes: the first `--locales DIR`, else `locales/` in the data folder.
+fn ui_target(cli: &Cli, lang: &str) -> Result<PathBuf, Failure> {
+    let dir = match cli.locales.first() {
+        Some(d) => d.clone(),
+        None => crate::dirs::data_dir(cli.data_dir.as_deref())
+            .ok_or_else(|| Failure::Problem(t!("store.no_data_dir").into_owned()))?
+            .join("locales"),
+    };
+    Ok(dir.join(format!("{lang}.yml")))
+}
+
+/// The run-time file for `lang` that is in use (the last folder wins), if any.
+fn ui_existing(cli: &Cli, lang: &str) -> Option<PathBuf> {
+    locale_dirs(cli)
+        .into_iter()
+        .rev()
+        .map(|d| d.join(format!("{lang}.yml")))
+        .find(|p| p.is_file())
+}
+
+fn new_ui(cli: &Cli, lang: &str) -> Result<String, Failure> {
+    if lang == "en" {
+        return Err(Failure::Usage(
+            t!("check.translation_of_source", tag = lang).into_owned(),
+        ));
+    }
+    let path = ui_target(cli, lang)?;
+    let existing = ui_existing(cli, lang).or_else(|| {
+        crate::i18n::builtin_locales()
+            .contains(&lang.to_string())
+            .then(|| PathBuf::from(format!("{}/{lang}.yml", crate::i18n::BUILTIN_PREFIX)))
+    });
+    if let Some(p) = existing.or_else(|| path.exists().then(|| path.clone())) {
+        return Err(Failure::Problem(
+            t!("translate.ui_exists", path = p.display(), lang = lang).into_owned(),
+        ));
+    }
+    let (text, w) = ui_locale_text(lang, None);
+    write_file(&path, &text)?;
+    Ok(done_message("translate.new_done", &path, w))
+}
+
+fn update_ui(cli: &Cli, lang: &str) -> Result<String, Failure> {
+    if lang == "en" {
+        return Err(Failure::Usage(
+            t!("check.translation_of_source", tag = lang).into_owned(),
+        ));
+    }
+    let (target, old) = match ui_existing(cli, lang) {
+        Some(p) => {
+            let (file, diags) = runtime::read_file(&p);
+            let Some(file) = file else {
+                let detail = diags.first().map(ToString::to_string).unwrap_or_default();
+                return Err(Failure::Problem(
+                    t!("translate.unreadable", path = p.display(), error = detail).into_owned(),
+                ));
+            };
+            (p, file)
+        }
+        None => match crate::i18n::builtin_file(lang) {
+            Some(f) => (ui_target(cli, lang)?, f),
+            None => {
+                return Err(Failure::Problem(
+                    t!("translate.no_ui_translation", lang = lang).into_owned(),
+                ))
+            }
+        },
+    };
+    let (text, w) = ui_locale_text(lang, Some(&old));
+    write_file(&target, &text)?;
+    Ok(done_message("translate.update_done", &target, w))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+/// One row of `translate status`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatusRow {
+    /// A module id, or `None` for the interface.
+    pub module: Option<String>,
+    pub lang: String,
+    /// `source`, `draft`, `reviewed`, or `broken` (a file with errors, not used).
+    pub status: String,
+    pub translated: usize,
+    pub missing: usize,
+    pub stale: usize,
+    pub total: usize,
+    pub path: String,
+}
+
+fn module_rows(catalog: &crate::curriculum::Catalog) -> Vec<StatusRow> {
+    let mut rows = Vec::new();
+    for m in &catalog.modules {
+        let source = m.text_keys();
+        let total = source.len();
+        rows.push(StatusRow {
+            module: Some(m.id.clone()),
+            lang: m.source_locale.clone(),
+            status: "source".into(),
+            translated: total,
+            missing: 0,
+            stale: 0,
+            total,
+            path: m.origin.dir.join("module.toml").display().to_string(),
+        });
+        let mut langs: Vec<String> = Vec::new();
+        for tr in m.translations.values() {
+            let translated = source
+                .iter()
+                .filter(|(k, _)| tr.texts.contains_key(k))
+                .count();
+            let stale = source
+                .iter()
+                .filter(|(k, _)| tr.texts.contains_key(k))
+                .filter(|(k, src)| {
+                    tr.fingerprints
+                        .get(k)
+                        .is_some_and(|fp| !fp.eq_ignore_ascii_case(&fingerprint(src)))
+                })
+                .count();
+            langs.push(tr.locale.to_ascii_lowercase());
+            rows.push(StatusRow {
+                module: Some(m.id.clone()),
+                lang: tr.locale.clone(),
+                status: tr.status.name().into(),
+                translated,
+                missing: total - translated,
+                stale,
+                total,
+                path: tr.path.display().to_string(),
+            });
+        }
+        // Translation files with errors did not load: list them so they are not forgotten.
+        let mut broken: Vec<String> = catalog
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .filter_map(Diagnostic::path)
+            .filter(|p| {
+                let p = Path::new(p);
+                p.parent().is_some_and(|d| {
+                    d.file_name().is_some_and(|n| n == m.id.as_str())
+                        && (d == m.origin.dir || m.origin.kind == SourceKind::BuiltIn)
+                }) && p.file_name().is_some_and(|n| n != "module.toml")
+            })
+            .map(ToString::to_string)
+            .collect();
+        broken.sort();
+        broken.dedup();
+        for p in broken {
+            let lang = Path::new(&p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if langs.contains(&lang.to_ascii_lowercase()) {
+                continue;
+            }
+            rows.push(StatusRow {
+                module: Some(m.id.clone()),
+                lang,
+                status: "broken".into(),
+                translated: 0,
+                missing: total,
+                stale: 0,
+                total,
+                path: p,
+            });
+        }
+    }
+    rows
+}
+
+fn ui_rows(cli: &Cli) -> (Vec<StatusRow>, Vec<Diagnostic>) {
+    let en = audit::english();
+    let mut rows = Vec::new();
+    let row = |f: &LocaleFile, status: String| {
+        let c = audit::counts(f, en);
+        StatusRow {
+            module: None,
+            lang: f.locale.clone(),
+            status,
+            translated: c.translated,
+            missing: c.missing,
+            stale: c.stale,
+            total: c.total,
+            path: f.file.path().to_string(),
+        }
+    };
+    let status_of = |f: &LocaleFile| {
+        if f.locale == "en" {
+            "source".to_string()
+        } else if f.is_reviewed() {
+            "reviewed".to_string()
+        } else {
+            "draft".to_string()
+        }
+    };
+    for locale in crate::i18n::builtin_locales() {
+        if let Some(f) = crate::i18n::builtin_file(&locale) {
+            rows.push(row(&f, status_of(&f)));
+        }
+    }
+    let loaded = runtime::read_dirs(&locale_dirs(cli));
+    for f in &loaded.files {
+        rows.push(row(f, status_of(f)));
+    }
+    for d in loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        let Some(p) = d.path() else { continue };
+        let lang = Path::new(p)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if loaded.files.iter().any(|f| f.file.path() == p) {
+            continue;
+        }
+        rows.push(StatusRow {
+            module: None,
+            lang,
+            status: "broken".into(),
+            translated: 0,
+            missing: audit::units(en).len(),
+            stale: 0,
+            total: audit::units(en).len(),
+            path: p.to_string(),
+        });
+    }
+    (rows, loaded.diagnostics)
+}
+
+fn status_word(status: &str) -> String {
+    match status {
+        "source" => t!("start.status_source").into_owned(),
+        "reviewed" => t!("start.status_reviewed").into_owned(),
+        "draft" => t!("start.status_draft").into_owned(),
+        _ => t!("translate.status_broken").into_owned(),
+    }
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let width = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(w.saturating_sub(width)))
+}
+
+/// A plain table: a header row, then the rows, columns padded to their widest cell.
+fn table(head: &[String], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = head
+        .iter()
+        .map(|h| unicode_width::UnicodeWidthStr::width(h.as_str()))
+        .collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(unicode_width::UnicodeWidthStr::width(c.as_str()));
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut s = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| pad(c, widths[i]))
+            .collect::<Vec<_>>()
+            .join("  ");
+        s.truncate(s.trim_end().len());
+        s.push('\n');
+        s
+    };
+    let mut out = line(head);
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+fn status(cli: &Cli, format: Format) -> ExitCode {
+    let catalog = catalog(cli);
+    let modules = module_rows(&catalog);
+    let (ui, _) = ui_rows(cli);
+    let out = match format {
+        Format::Json => {
+            let v = serde_json::json!({ "modules": modules, "interface": ui });
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let head = |first: &str| -> Vec<String> {
+                vec![
+                    first.to_string(),
+                    t!("translate.col.lang").into_owned(),
+                    t!("translate.col.translated").into_owned(),
+                    t!("translate.col.missing").into_owned(),
+                    t!("translate.col.stale").into_owned(),
+                    t!("translate.col.status").into_owned(),
+                    t!("translate.col.file").into_owned(),
+                ]
+            };
+            let cells = |r: &StatusRow| -> Vec<String> {
+                vec![
+                    r.module.clone().unwrap_or_default(),
+                    r.lang.clone(),
+                    format!("{}/{}", r.translated, r.total),
+                    r.missing.to_string(),
+                    r.stale.to_string(),
+                    status_word(&r.status),
+                    r.path.clone(),
+                ]
+            };
+            let mut s = String::new();
+            s.push_str(&t!("translate.modules_title"));
+            s.push('\n');
+            if modules.is_empty() {
+                s.push_str(&t!("translate.no_modules"));
+                s.push('\n');
+            } else {
+                let rows: Vec<Vec<String>> = modules.iter().map(cells).collect();
+                s.push_str(&table(&head(&t!("translate.col.module")), &rows));
+            }
+            s.push('\n');
+            s.push_str(&t!("translate.ui_title"));
+            s.push('\n');
+            let rows: Vec<Vec<String>> = ui
+                .iter()
+                .map(|r| {
+                    let mut c = cells(r);
+                    c.remove(0);
+                    c
+                })
+                .collect();
+            let mut h = head("");
+            h.remove(0);
+            s.push_str(&table(&h, &rows));
+            s.push('\n');
+            s.push_str(&t!("translate.status_hint"));
+            s.push('\n');
+            s
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    ExitCode::SUCCESS
+}

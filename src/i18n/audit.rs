@@ -1,0 +1,386 @@
+//! Compares an interface locale file with English: missing keys, unknown keys, `%{name}`
+//! placeholders that differ, stale strings (fingerprints), plural forms; and counts for
+//! `translate status`. Reads parsed files only; never loads or writes anything.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use rust_i18n::t;
+
+use super::locale_file::{self, LocaleFile};
+use super::plural::{self, Category};
+use crate::curriculum::model::fingerprint;
+use crate::curriculum::Diagnostic;
+
+/// The built-in English file, the source every other locale is compared with.
+pub fn english() -> &'static LocaleFile {
+    static EN: OnceLock<LocaleFile> = OnceLock::new();
+    EN.get_or_init(|| {
+        super::builtin_file("en").unwrap_or_else(|| LocaleFile {
+            locale: "en".into(),
+            file: crate::curriculum::SourceFile::new("en.yml", None),
+            status: None,
+            entries: Vec::new(),
+            fingerprints: BTreeMap::new(),
+        })
+    })
+}
+
+/// One thing to translate: a plain key, or a plural group (`key.one`, `key.other`, ...) that
+/// counts once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// The key, or the group's base key.
+    pub key: String,
+    pub plural: bool,
+    /// The English text (for a group, its forms one per line), as fingerprinted.
+    pub source: String,
+}
+
+impl Unit {
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.source)
+    }
+}
+
+/// `key.other` -> (`key`, Other) when the suffix is a plural category.
+pub fn plural_parts(key: &str) -> Option<(&str, Category)> {
+    let (base, suffix) = key.rsplit_once('.')?;
+    Some((base, Category::from_name(suffix)?))
+}
+
+/// The units of the English file, in file order.
+pub fn units(en: &LocaleFile) -> Vec<Unit> {
+    let bases: BTreeSet<&str> = en
+        .entries
+        .iter()
+        .filter_map(|e| match plural_parts(&e.key) {
+            Some((base, Category::Other)) => Some(base),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<Unit> = Vec::new();
+    let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for e in &en.entries {
+        match plural_parts(&e.key) {
+            Some((base, _)) if bases.contains(base) => {
+                if !groups.contains_key(base) {
+                    out.push(Unit {
+                        key: base.to_string(),
+                        plural: true,
+                        source: String::new(),
+                    });
+                }
+                groups.entry(base).or_default().push(&e.value);
+            }
+            _ => out.push(Unit {
+                key: e.key.clone(),
+                plural: false,
+                source: e.value.clone(),
+            }),
+        }
+    }
+    for u in &mut out {
+        if u.plural {
+            u.source = groups.get(u.key.as_str()).map_or_else(String::new, |g| g.join("\n"));
+        }
+    }
+    out
+}
+
+/// The `%{name}` placeholders of a string.
+pub fn placeholders(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("%{") {
+        rest = &rest[i + 2..];
+        match rest.find('}') {
+            Some(j) => {
+                out.insert(rest[..j].to_string());
+                rest = &rest[j + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// What English has for a key of another locale: its placeholders, and whether `%{count}` may be
+/// left out (plural forms such as Arabic "one" or "two" often write the number as a word).
+fn expected(en: &LocaleFile, key: &str) -> Option<(BTreeSet<String>, bool)> {
+    if let Some(e) = en.get(key) {
+        let plural = plural_parts(key).is_some_and(|(b, _)| en.get(&format!("{b}.other")).is_some());
+        return Some((placeholders(&e.value), plural));
+    }
+    let (base, _) = plural_parts(key)?;
+    let other = en.get(&format!("{base}.other"))?;
+    Some((placeholders(&other.value), true))
+}
+
+/// Why a string cannot be used as it is: its placeholders differ from English.
+fn placeholder_problem(en: &LocaleFile, key: &str, value: &str) -> Option<(String, String)> {
+    let (mut want, plural) = expected(en, key)?;
+    let found = placeholders(value);
+    if plural && !found.contains("count") {
+        want.remove("count");
+    }
+    if found == want {
+        return None;
+    }
+    let show = |s: &BTreeSet<String>| {
+        if s.is_empty() {
+            t!("locale.no_placeholders").into_owned()
+        } else {
+            s.iter()
+                .map(|p| format!("%{{{p}}}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    Some((show(&want), show(&found)))
+}
+
+/// The strings of `file` that can be shown: not empty, placeholders as in English.
+pub fn usable_strings(file: &LocaleFile, en: &LocaleFile) -> HashMap<String, String> {
+    file.entries
+        .iter()
+        .filter(|e| !e.value.trim().is_empty())
+        .filter(|e| placeholder_problem(en, &e.key, &e.value).is_none())
+        .map(|e| (e.key.clone(), e.value.clone()))
+        .collect()
+}
+
+/// How far a locale is: counted in units (a plural group counts once).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub total: usize,
+    pub translated: usize,
+    pub missing: usize,
+    pub stale: usize,
+}
+
+/// Whether the unit is translated in `file`: a plain key present and not empty; a group with at
+/// least its `other` form.
+fn has(file_texts: &BTreeMap<&str, &str>, unit: &Unit) -> bool {
+    if unit.plural {
+        file_texts.contains_key(format!("{}.other", unit.key).as_str())
+    } else {
+        file_texts.contains_key(unit.key.as_str())
+    }
+}
+
+/// Units translated from an English text that has changed since (per their fingerprint).
+pub fn stale_units<'u>(file: &LocaleFile, units: &'u [Unit]) -> Vec<&'u Unit> {
+    let texts = file.texts();
+    units
+        .iter()
+        .filter(|u| has(&texts, u))
+        .filter(|u| {
+            file.fingerprints
+                .get(&u.key)
+                .is_some_and(|(fp, _)| !fp.eq_ignore_ascii_case(&u.fingerprint()))
+        })
+        .collect()
+}
+
+pub fn counts(file: &LocaleFile, en: &LocaleFile) -> Counts {
+    let units = units(en);
+    let texts = file.texts();
+    let translated = units.iter().filter(|u| has(&texts, u)).count();
+    Counts {
+        total: units.len(),
+        translated,
+        missing: units.len() - translated,
+        stale: stale_units(file, &units).len(),
+    }
+}
+
+/// Every problem of `file` compared with English. Placeholder mismatches are errors (the string
+/// is not used); the rest are warnings.
+pub fn audit(file: &LocaleFile, en: &LocaleFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if file.locale == en.locale {
+        return out;
+    }
+    let text = file.file.text().unwrap_or_default();
+    let units = units(en);
+    let bases: BTreeSet<&str> = units
+        .iter()
+        .filter(|u| u.plural)
+        .map(|u| u.key.as_str())
+        .collect();
+    let known: Vec<&str> = en.entries.iter().map(|e| e.key.as_str()).collect();
+    if let Some((status, span)) = &file.status {
+        if status != "draft" && status != "reviewed" {
+            out.push(
+                Diagnostic::warning(
+                    "unknown-status",
+                    t!("check.unknown_status", status = status.as_str()),
+                )
+                .at(&file.file, Some(span.clone()))
+                .help(t!("locale.status_help")),
+            );
+        }
+    }
+    for e in &file.entries {
+        let plural_form = plural_parts(&e.key).filter(|(b, _)| bases.contains(b));
+        if en.get(&e.key).is_none() && plural_form.is_none() {
+            let help = match crate::curriculum::validate::suggest(&e.key, known.iter().copied()) {
+                Some(s) => t!("check.did_you_mean", suggestion = s).into_owned(),
+                None => t!("locale.unknown_key_help").into_owned(),
+            };
+            out.push(
+                Diagnostic::warning("unknown-key", t!("locale.unknown_key", key = e.key.as_str()))
+                    .at(&file.file, Some(e.key_span.clone()))
+                    .help(help),
+            );
+            continue;
+        }
+        if e.value.trim().is_empty() {
+            continue;
+        }
+        if let Some((want, found)) = placeholder_problem(en, &e.key, &e.value) {
+            let at = e.value_at.min(text.len());
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            out.push(
+                Diagnostic::error(
+                    "placeholder-mismatch",
+                    t!(
+                        "locale.placeholder_mismatch",
+                        key = e.key.as_str(),
+                        expected = want,
+                        found = found
+                    ),
+                )
+                .at(&file.file, Some(at..end))
+                .help(t!("locale.placeholder_mismatch_help")),
+            );
+        }
+    }
+    let texts = file.texts();
+    let missing: Vec<&str> = units
+        .iter()
+        .filter(|u| !has(&texts, u))
+        .map(|u| u.key.as_str())
+        .collect();
+    let status_span = file.status.as_ref().map_or(0..0, |(_, s)| s.clone());
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(5).copied().collect();
+        let mut list = shown.join(", ");
+        if missing.len() > shown.len() {
+            list.push_str(&t!("check.and_more", count = missing.len() - shown.len()));
+        }
+        out.push(
+            Diagnostic::warning(
+                "untranslated",
+                crate::tn!(
+                    "locale.missing",
+                    missing.len(),
+                    tag = file.locale.as_str(),
+                    keys = list
+                ),
+            )
+            .at(&file.file, Some(status_span.clone()))
+            .help(t!("locale.missing_help")),
+        );
+    }
+    // Plural groups need each form the language uses.
+    let forms = plural::forms(&file.locale);
+    for u in units.iter().filter(|u| u.plural && has(&texts, u)) {
+        let lacking: Vec<&str> = forms
+            .iter()
+            .filter(|c| !texts.contains_key(format!("{}.{}", u.key, c.name()).as_str()))
+            .map(|c| c.name())
+            .collect();
+        if !lacking.is_empty() {
+            let at = file
+                .get(&format!("{}.other", u.key))
+                .map(|e| e.key_span.clone());
+            out.push(
+                Diagnostic::warning(
+                    "plural-forms",
+                    t!(
+                        "locale.plural_forms",
+                        key = u.key.as_str(),
+                        forms = lacking.join(", ")
+                    ),
+                )
+                .at(&file.file, at)
+                .help(t!("locale.plural_forms_help", tag = file.locale.as_str())),
+            );
+        }
+    }
+    for u in stale_units(file, &units) {
+        let span = file.fingerprints.get(&u.key).map(|(_, s)| s.clone());
+        out.push(
+            Diagnostic::warning("stale", t!("check.stale", key = u.key.as_str()))
+                .at(&file.file, span)
+                .help(t!("locale.stale_help", fingerprint = u.fingerprint())),
+        );
+    }
+    out
+}
+
+/// A file as `parse` reads it, for tests and tools that hold text rather than a path.
+pub fn parse_text(locale: &str, path: &str, text: &str) -> Result<LocaleFile, Box<Diagnostic>> {
+    locale_file::parse(locale, path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(locale: &str, text: &str) -> LocaleFile {
+        parse_text(locale, "x.yml", text).unwrap()
+    }
+
+    const EN: &str = "a: \"Hello %{name}\"\nb: \"Bye\"\nn.one: \"%{count} file\"\nn.other: \"%{count} files\"\n";
+
+    #[test]
+    fn plural_groups_count_once() {
+        let en = file("en", EN);
+        let u = units(&en);
+        assert_eq!(u.len(), 3);
+        assert!(u[2].plural && u[2].key == "n");
+        assert_eq!(u[2].source, "%{count} file\n%{count} files");
+    }
+
+    #[test]
+    fn placeholders_must_match_english() {
+        let en = file("en", EN);
+        let es = file("es", "a: \"Hola %{nombre}\"\nb: \"Adiós\"\nn.one: \"un archivo\"\nn.other: \"%{count} archivos\"\n");
+        let d = audit(&es, &en);
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["placeholder-mismatch"], "{d:?}");
+        assert_eq!(d[0].position().unwrap(), "x.yml:1:4");
+        let usable = usable_strings(&es, &en);
+        assert!(!usable.contains_key("a") && usable.contains_key("b"));
+        // `%{count}` may be written as a word in a plural form, but no other name may appear.
+        assert!(usable.contains_key("n.one"));
+    }
+
+    #[test]
+    fn missing_unknown_and_plural_forms() {
+        let en = file("en", EN);
+        let ar = file("ar", "a: \"مرحبا %{name}\"\nc: \"x\"\nn.other: \"%{count} ملفات\"\n");
+        let d = audit(&ar, &en);
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unknown-key", "untranslated", "plural-forms"], "{d:?}");
+        let c = counts(&ar, &en);
+        assert_eq!((c.total, c.translated, c.missing), (3, 2, 1));
+    }
+
+    #[test]
+    fn stale_after_the_english_changes() {
+        let en = file("en", EN);
+        let fp_b = fingerprint("Bye");
+        let es = file(
+            "es",
+            &format!("b: \"Adiós\"\n_fingerprints:\n  b: \"{fp_b}\"\n  a: \"{fp_b}\"\n"),
+        );
+        assert_eq!(counts(&es, &en).stale, 0);
+        let en2 = file("en", &EN.replace("Bye", "Goodbye"));
+        assert_eq!(counts(&es, &en2).stale, 1);
+        assert!(audit(&es, &en2).iter().any(|d| d.code == "stale"));
+    }
+}

@@ -1,0 +1,432 @@
+//! Interface languages and translator tools as a translator meets them, through the real binary:
+//! negotiation and per-string fallback, locale files added at run time (good, broken,
+//! duplicate keys, wrong placeholders), `translate new` / `update` / `status`, stale strings.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary with a private data folder and no language or curricula from the caller.
+fn waymark(data: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
+    c.env("WAYMARK_DATA_DIR", data)
+        .env("XDG_DATA_HOME", data.join("xdg-data"))
+        .env("XDG_CONFIG_HOME", data.join("xdg-config"))
+        .env_remove("WAYMARK_CURRICULA")
+        .env_remove("WAYMARK_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run waymark");
+    (
+        status.code().expect("exit code"),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// The first line of `--help`'s usage: shows which language the interface speaks.
+fn usage_word(cmd: &mut Command) -> String {
+    let (code, out, err) = run(cmd.arg("--help"));
+    assert_eq!(code, 0, "{out}{err}");
+    out.lines()
+        .find(|l| l.contains("waymark [") || l.contains("waymark ["))
+        .unwrap_or_default()
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn negotiation_follows_flag_then_environment_order() {
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path();
+    assert_eq!(usage_word(&mut waymark(d)), "Usage:");
+    assert_eq!(usage_word(waymark(d).arg("--lang").arg("es")), "Uso:");
+    assert_eq!(
+        usage_word(waymark(d).env("LANG", "fr_FR.UTF-8")),
+        "Utilisation"
+    );
+    // LC_MESSAGES beats LANG; LC_ALL beats both; WAYMARK_LANG beats LC_ALL; --lang beats all.
+    assert_eq!(
+        usage_word(
+            waymark(d)
+                .env("LANG", "fr_FR.UTF-8")
+                .env("LC_MESSAGES", "pt_BR.UTF-8")
+        ),
+        "Uso:"
+    );
+    assert_eq!(
+        usage_word(
+            waymark(d)
+                .env("LC_MESSAGES", "es_ES.UTF-8")
+                .env("LC_ALL", "ar_EG.UTF-8")
+        ),
+        "الاستخدام:"
+    );
+    assert_eq!(
+        usage_word(
+            waymark(d)
+                .env("LC_ALL", "ar_EG.UTF-8")
+                .env("WAYMARK_LANG", "fr")
+        ),
+        "Utilisation"
+    );
+    assert_eq!(
+        usage_word(
+            waymark(d)
+                .env("WAYMARK_LANG", "fr")
+                .arg("--lang")
+                .arg("en")
+        ),
+        "Usage:"
+    );
+    // A language without interface strings: English.
+    assert_eq!(usage_word(waymark(d).arg("--lang").arg("sw")), "Usage:");
+}
+
+#[test]
+fn regional_file_falls_back_per_string_to_language_then_english() {
+    let data = tempfile::tempdir().unwrap();
+    let locales = data.path().join("locales");
+    std::fs::create_dir_all(&locales).unwrap();
+    // pt-BR changes one string; `zz` strings do not exist in pt; everything else is Portuguese.
+    std::fs::write(
+        locales.join("pt-BR.yml"),
+        "cli.help.commands: \"Comandos disponíveis:\"\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(waymark(data.path()).args(["--lang", "pt-BR", "--help"]));
+    assert!(out.contains("Comandos disponíveis:"), "{out}");
+    assert!(out.contains("Opções:"), "{out}");
+    assert!(out.contains("Uso:"), "{out}");
+}
+
+#[test]
+fn runtime_files_load_without_rebuild_and_a_broken_one_fails_alone() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("mine");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("sw.yml"),
+        "_version: 1\n_status: draft\ncli.help.usage: \"Matumizi:\"\ncli.help.options: \"Chaguo:\"\n",
+    )
+    .unwrap();
+    // Unclosed quote on line 3.
+    std::fs::write(
+        dir.join("de.yml"),
+        "_version: 1\ncli.help.usage: \"Aufruf:\"\ncli.help.options: \"Optionen:\ncli.help.commands: \"Befehle:\"\n",
+    )
+    .unwrap();
+    // The same key twice: line 4.
+    std::fs::write(
+        dir.join("it.yml"),
+        "_version: 1\ncli.help.usage: \"Uso:\"\ncli.help.options: \"Opzioni:\"\ncli.help.usage: \"Utilizzo:\"\n",
+    )
+    .unwrap();
+    let with = |lang: &str| {
+        let mut c = waymark(data.path());
+        c.arg("--locales").arg(&dir).args(["--lang", lang, "--help"]);
+        c
+    };
+    let (_, out, _) = run(&mut with("sw"));
+    assert!(out.contains("Matumizi:") && out.contains("Chaguo:"), "{out}");
+    // The broken files are left out: English, not a crash.
+    let (code, out, _) = run(&mut with("de"));
+    assert_eq!(code, 0);
+    assert!(out.contains("Usage:"), "{out}");
+    let (_, out, _) = run(&mut with("it"));
+    assert!(out.contains("Usage:"), "{out}");
+    // `check` names each broken file with path:line:col.
+    let (code, out, _) = run(
+        waymark(data.path())
+            .arg("--locales")
+            .arg(&dir)
+            .arg("check")
+            .arg(dir.join("de.yml"))
+            .arg(dir.join("it.yml"))
+            .arg(dir.join("sw.yml")),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[locale-syntax]"), "{out}");
+    assert!(
+        out.contains(&format!("{}:3:", dir.join("de.yml").display())),
+        "{out}"
+    );
+    assert!(out.contains("error[duplicate-key]"), "{out}");
+    assert!(
+        out.contains(&format!("{}:4:1", dir.join("it.yml").display())),
+        "{out}"
+    );
+    // The good file only misses strings.
+    assert!(out.contains("warning[untranslated]"), "{out}");
+}
+
+#[test]
+fn placeholder_mismatch_is_an_error_and_english_is_shown() {
+    let data = tempfile::tempdir().unwrap();
+    let locales = data.path().join("locales");
+    std::fs::create_dir_all(&locales).unwrap();
+    let file = locales.join("sw.yml");
+    std::fs::write(
+        &file,
+        "_version: 1\ncli.error.unknown_command: \"kosa: amri `%{jina}` haijulikani\"\ncli.help.usage: \"Matumizi:\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&file));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[placeholder-mismatch]"), "{out}");
+    assert!(out.contains("%{name}") && out.contains("%{jina}"), "{out}");
+    assert!(out.contains(&format!("{}:2:", file.display())), "{out}");
+    // The broken string falls back to English; the good one is used.
+    let (code, _, err) = run(waymark(data.path()).args(["--lang", "sw", "frobnicate"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown command `frobnicate`"), "{err}");
+    assert!(err.contains("Matumizi:"), "{err}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn status_json(data: &Path, curricula: &Path) -> serde_json::Value {
+    let (code, out, err) = run(
+        waymark(data)
+            .arg("--curricula")
+            .arg(curricula)
+            .args(["translate", "status", "--format", "json"]),
+    );
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn row<'v>(status: &'v serde_json::Value, module: &str, lang: &str) -> &'v serde_json::Value {
+    status["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["module"] == module && r["lang"] == lang)
+        .unwrap_or_else(|| panic!("no row {module} {lang}: {status}"))
+}
+
+#[test]
+fn translate_new_then_update_keeps_translations_and_marks_stale() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = data.path().join("mine");
+    let module_dir = curricula.join("workshop");
+    copy_dir(&root().join("tests/fixtures/tui/workshop"), &module_dir);
+    std::fs::remove_file(module_dir.join("hi.toml")).unwrap();
+    std::fs::remove_file(module_dir.join("ar.toml")).unwrap();
+    let translate = |args: &[&str]| {
+        let mut c = waymark(data.path());
+        c.arg("--curricula").arg(&curricula).arg("translate").args(args);
+        run(&mut c)
+    };
+
+    let (code, out, err) = translate(&["new", "workshop", "sw"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let file = module_dir.join("sw.toml");
+    assert!(out.contains(&file.display().to_string()), "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Every text of the module, the English above each, fingerprints filled in.
+    assert!(text.contains("status = \"draft\""), "{text}");
+    assert!(text.contains("# English: Spotting a fake job offer\ntitle = \"\""), "{text}");
+    assert!(text.contains("[steps.q-fee.choices]"), "{text}");
+    assert!(text.contains("# English: It is a red flag\nb = \"\""), "{text}");
+    assert!(text.contains("\"steps.story.prompts.2\" = \""), "{text}");
+    let fp = waymark::curriculum::model::fingerprint("Spotting a fake job offer");
+    assert!(text.contains(&format!("\"title\" = \"{fp}\"")), "{text}");
+    // A second `new` refuses to overwrite.
+    let (code, _, err) = translate(&["new", "workshop", "sw"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("translate update workshop sw"), "{err}");
+
+    // The untouched file loads: nothing translated yet, nothing stale.
+    let s = status_json(data.path(), &curricula);
+    let r = row(&s, "workshop", "sw");
+    assert_eq!((r["translated"].as_u64(), r["stale"].as_u64()), (Some(0), Some(0)));
+    let total = r["total"].as_u64().unwrap();
+    assert!(total > 20, "{r}");
+
+    // The translator fills two strings and a whole question.
+    let text = text
+        .replace(
+            "# English: Spotting a fake job offer\ntitle = \"\"",
+            "# English: Spotting a fake job offer\ntitle = \"Kutambua kazi bandia\"",
+        )
+        .replace(
+            "# English: Participants aged 14 and up\naudience = \"\"",
+            "# English: Participants aged 14 and up\naudience = \"Washiriki wa miaka 14 na zaidi\"",
+        )
+        .replace("a = \"\"", "a = \"Ni kawaida\"")
+        .replace("b = \"\"", "b = \"Ni ishara ya hatari\"")
+        .replace("c = \"\"", "c = \"Ni kazi rasmi\"");
+    std::fs::write(&file, &text).unwrap();
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("sw (draft)"), "{out}");
+    let s = status_json(data.path(), &curricula);
+    assert_eq!(row(&s, "workshop", "sw")["translated"], 5);
+
+    // The author edits the English title and adds a step.
+    let module = std::fs::read_to_string(module_dir.join("module.toml")).unwrap();
+    let module = module.replace(
+        "title = \"Spotting a fake job offer\"",
+        "title = \"Spotting a fake job offer online\"",
+    ) + "\n[[steps]]\nid = \"goodbye\"\nkind = \"slide\"\ntitle = \"Thank you\"\nminutes = 1\n";
+    std::fs::write(module_dir.join("module.toml"), module).unwrap();
+    let (_, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
+    assert!(out.contains("warning[stale]"), "{out}");
+    assert!(out.contains("`title` was translated"), "{out}");
+    let s = status_json(data.path(), &curricula);
+    assert_eq!(row(&s, "workshop", "sw")["stale"], 1);
+
+    let (code, out, err) = translate(&["update", "workshop", "sw"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 marked STALE"), "{out}");
+    let updated = std::fs::read_to_string(&file).unwrap();
+    // Kept, marked, new key added; the old fingerprint stays until the translator checks it.
+    assert!(updated.contains("title = \"Kutambua kazi bandia\""), "{updated}");
+    assert!(updated.contains("b = \"Ni ishara ya hatari\""), "{updated}");
+    assert!(updated.contains("# STALE: the English below changed"), "{updated}");
+    assert!(updated.contains("# English: Thank you\ntitle = \"\""), "{updated}");
+    let new_fp = waymark::curriculum::model::fingerprint("Spotting a fake job offer online");
+    assert!(
+        updated.contains(&format!("\"title\" = \"{fp}\"  # stale: after checking, change to \"{new_fp}\"")),
+        "{updated}"
+    );
+    let s = status_json(data.path(), &curricula);
+    let r = row(&s, "workshop", "sw");
+    assert_eq!((r["translated"].as_u64(), r["stale"].as_u64()), (Some(5), Some(1)));
+    assert_eq!(r["total"].as_u64(), Some(total + 1));
+
+    // The translator accepts the title: the fingerprint from the comment clears the warning.
+    std::fs::write(
+        &file,
+        updated.replace(&format!("\"title\" = \"{fp}\""), &format!("\"title\" = \"{new_fp}\"")),
+    )
+    .unwrap();
+    let (_, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
+    assert!(!out.contains("warning[stale]"), "{out}");
+    // A second update changes nothing that was translated.
+    let (code, out, _) = translate(&["update", "workshop", "sw"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("0 marked STALE"), "{out}");
+    let again = std::fs::read_to_string(&file).unwrap();
+    assert!(again.contains("title = \"Kutambua kazi bandia\""), "{again}");
+    assert!(!again.contains("STALE"), "{again}");
+}
+
+#[test]
+fn a_built_in_module_gets_its_translation_in_the_data_folder() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(waymark(data.path()).args(["translate", "new", "warning-signs", "sw"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let file = data.path().join("curricula/warning-signs/sw.toml");
+    assert!(file.is_file(), "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("title = \"\"", "title = \"Ishara za hatari\"", 1)).unwrap();
+    // The overlay is read with the built-in module.
+    let (code, out, _) = run(waymark(data.path()).arg("list"));
+    assert_eq!(code, 0, "{out}");
+    let line = out.lines().find(|l| l.starts_with("warning-signs")).unwrap();
+    assert!(line.contains("sw"), "{out}");
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&file));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning[untranslated]"), "{out}");
+    // A built-in translation is updated into the data folder.
+    let (code, out, err) = run(waymark(data.path()).args(["translate", "update", "warning-signs", "es"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(data.path().join("curricula/warning-signs/es.toml").is_file());
+    // Unknown modules and bad tags are usage errors.
+    let (code, _, err) = run(waymark(data.path()).args(["translate", "new", "warning-sign", "sw"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("warning-signs"), "{err}");
+    let (code, _, _) = run(waymark(data.path()).args(["translate", "new", "warning-signs", "swahili"]));
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn interface_translation_round_trip() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(waymark(data.path()).args(["translate", "new", "--ui", "sw"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let file = data.path().join("locales/sw.yml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("_status: draft"), "{text}");
+    assert!(text.contains("# English: Usage:\ncli.help.usage: \"\""), "{text}");
+    // Plural groups get the forms of the language, with each English form above.
+    assert!(text.contains("# English (one): Answers recorded: %{count}"), "{text}");
+    assert!(text.contains("run.answers_recorded.one: \"\"\nrun.answers_recorded.other: \"\""), "{text}");
+    let en = waymark::i18n::audit::english();
+    for e in &en.entries {
+        assert!(text.contains(&format!("\n{}: ", e.key)), "missing {}", e.key);
+    }
+    // An Arabic file gets the six forms.
+    let (code, _, _) = run(waymark(data.path()).args(["translate", "new", "--ui", "ar-EG"]));
+    assert_eq!(code, 0);
+    let ar = std::fs::read_to_string(data.path().join("locales/ar-EG.yml")).unwrap();
+    for form in ["zero", "one", "two", "few", "many", "other"] {
+        assert!(ar.contains(&format!("run.answers_recorded.{form}: ")), "{form}");
+    }
+    // Translate one string, see it, update, keep it.
+    std::fs::write(
+        &file,
+        text.replace("cli.help.usage: \"\"", "cli.help.usage: \"Matumizi:\""),
+    )
+    .unwrap();
+    assert_eq!(usage_word(waymark(data.path()).args(["--lang", "sw"])), "Matumizi:");
+    let (code, out, _) = run(waymark(data.path()).args(["translate", "update", "--ui", "sw"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 translation kept"), "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("cli.help.usage: \"Matumizi:\""), "{text}");
+    // Status shows it, with the built-in languages.
+    let (code, out, _) = run(waymark(data.path()).args(["translate", "status", "--format", "json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ui = v["interface"].as_array().unwrap();
+    let sw = ui.iter().find(|r| r["lang"] == "sw").unwrap();
+    assert_eq!(sw["translated"], 1);
+    assert_eq!(sw["status"], "draft");
+    for lang in ["en", "es", "fr", "pt", "ar"] {
+        let r = ui.iter().find(|r| r["lang"] == lang).unwrap();
+        assert_eq!(r["missing"], 0, "{lang}: {r}");
+    }
+    // The text table too.
+    let (code, out, _) = run(waymark(data.path()).args(["translate", "status"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Interface") && out.contains("Modules"), "{out}");
+    assert!(out.contains("warning-signs"), "{out}");
+}
+
+#[test]
+fn clap_usage_errors_speak_the_interface_language() {
+    let data = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(waymark(data.path()).args(["--lang", "fr", "check", "--format", "xml"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("n'est pas une valeur valide"), "{err}");
+    assert!(err.contains("text, json"), "{err}");
+    let (code, out, _) = run(waymark(data.path()).args(["--lang", "es", "help", "translate"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Herramientas para traducir"), "{out}");
+}

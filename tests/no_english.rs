@@ -1,0 +1,118 @@
+//! No English outside `locales/en.yml`: every command and every screen is run with a
+//! pseudo-locale (each en.yml string with its letters accented, placeholders kept), so that any
+//! plain English word left in the output was written in the code instead of going through `t!`.
+//! What may stay: data (paths, ids, module text), metavariables in capitals, key names.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::CommandFactory;
+use common::{english_words, pseudo, pseudo_locale, PSEUDO};
+
+fn waymark(data: &Path, locales: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
+    c.env("WAYMARK_DATA_DIR", data)
+        .env("XDG_DATA_HOME", data.join("xdg-data"))
+        .env("XDG_CONFIG_HOME", data.join("xdg-config"))
+        .env_remove("WAYMARK_CURRICULA")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
+        .env("WAYMARK_LANG", PSEUDO)
+        .env("NO_COLOR", "1")
+        .arg("--locales")
+        .arg(locales);
+    c
+}
+
+/// Words of the curriculum text a command may print as it is (titles, citations).
+fn curriculum_words(catalog: &waymark::curriculum::Catalog) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for m in &catalog.modules {
+        let mut texts: Vec<String> = m.text_keys().into_iter().map(|(_, v)| v.to_string()).collect();
+        texts.extend(m.sources.iter().map(|s| s.citation.clone()));
+        for t in texts {
+            for w in t.split(|c: char| !c.is_ascii_alphabetic()) {
+                out.insert(w.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn commands_print_no_english_outside_en_yml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locales = pseudo_locale(tmp.path());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    // Help of every command, at every depth.
+    let mut runs: Vec<Vec<String>> = vec![vec!["--help".into()], vec!["help".into()]];
+    fn paths(c: &clap::Command, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for s in c.get_subcommands() {
+            let mut p = prefix.clone();
+            p.push(s.get_name().to_string());
+            let mut help = p.clone();
+            help.push("--help".into());
+            out.push(help);
+            paths(s, p, out);
+        }
+    }
+    paths(&waymark::cli::Cli::command(), vec![], &mut runs);
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    runs.extend([
+        s(&["check"]),
+        s(&["list"]),
+        s(&["translate", "status"]),
+        s(&["resources"]),
+        s(&["report"]),
+        s(&["frobnicate"]),
+        s(&["check", "--format", "xml"]),
+        s(&["check", "/no/such/place"]),
+        s(&["translate", "new", "no-such-module", "sw"]),
+        s(&["translate", "new", "--ui", "xx-not-a-tag-at-all"]),
+    ]);
+    let broken = fixtures.join("broken");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&broken)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut check = vec!["check".to_string()];
+    check.extend(cases.iter().map(|p| p.display().to_string()));
+    runs.push(check);
+
+    let mut catalog_words = curriculum_words(&waymark::curriculum::load(
+        &waymark::curriculum::Sources::standard(None, None, &[]),
+    ));
+    for case in &cases {
+        if let Ok(c) = waymark::curriculum::load_paths(std::slice::from_ref(case)) {
+            catalog_words.extend(curriculum_words(&c));
+        }
+    }
+    let mut leaks = Vec::new();
+    for args in &runs {
+        let out = waymark(tmp.path(), &locales).args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("en-XA."), "missing key in {args:?}: {text}");
+        // `list` and `check` print module titles and ids: data, not interface.
+        let words = english_words(&text, &catalog_words);
+        if !words.is_empty() {
+            leaks.push(format!("waymark {}: {words:?}\n{text}", args.join(" ")));
+        }
+    }
+    assert!(leaks.is_empty(), "English outside en.yml:\n{}", leaks.join("\n\n"));
+}
+
+#[test]
+fn the_pseudo_locale_is_complete_and_accents_everything() {
+    assert_eq!(pseudo("Answers: %{count} of {{helpline}}"), "Àñšŵéŕš: %{count} ôƒ {{helpline}}");
+    let found = english_words("Àñšŵéŕš: 4  waymark check  DIR  Leaked words", &BTreeSet::new());
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["Leaked", "words"]);
+}
