@@ -249,17 +249,13 @@ fn check_text(catalog: &Catalog, tally: Tally) -> String {
     let mut out = diagnostic::render_text(&catalog.diagnostics, color_stdout());
     for m in &catalog.modules {
         let langs: Vec<String> = std::iter::once(m.source_locale.clone())
-            .chain(
-                m.translations
-                    .values()
-                    .map(|tr| {
-                        let status = match tr.status {
-                            curriculum::TranslationStatus::Draft => t!("start.status_draft"),
-                            curriculum::TranslationStatus::Reviewed => t!("start.status_reviewed"),
-                        };
-                        format!("{} ({status})", tr.locale)
-                    }),
-            )
+            .chain(m.translations.values().map(|tr| {
+                let status = match tr.status {
+                    curriculum::TranslationStatus::Draft => t!("start.status_draft"),
+                    curriculum::TranslationStatus::Reviewed => t!("start.status_reviewed"),
+                };
+                format!("{} ({status})", tr.locale)
+            }))
             .collect();
         out.push_str(&t!(
             "cli.check.module_line",
@@ -400,11 +396,17 @@ pub fn run_tui(cli: &Cli, module: Option<String>) -> ExitCode {
 /// The module folder a preview path names, or why it names none.
 fn preview_dir(path: &std::path::Path) -> Result<PathBuf, String> {
     let dir = if path.is_file() {
-        path.parent().map(std::path::Path::to_path_buf).unwrap_or_default()
+        path.parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default()
     } else {
         path.to_path_buf()
     };
-    let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
     if !dir.join("module.toml").is_file() {
         return Err(t!("cli.preview.not_module", path = path.display()).into_owned());
     }

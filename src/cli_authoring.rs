@@ -127,7 +127,11 @@ fn new_module(args: &NewArgs) -> Result<(), Failure> {
     }
     println!(
         "{}",
-        t!("authoring.new.next", dir = target.display(), id = args.id.as_str())
+        t!(
+            "authoring.new.next",
+            dir = target.display(),
+            id = args.id.as_str()
+        )
     );
     Ok(())
 }
@@ -171,22 +175,18 @@ fn make_handout(cli: &Cli, args: &HandoutArgs) -> Result<(), Failure> {
                 })
         });
         if broken {
-            return Err(Failure::new(t!(
-                "authoring.handout.broken",
-                id = args.module.as_str()
-            ))
-            .help(t!("authoring.handout.broken_help")));
+            return Err(
+                Failure::new(t!("authoring.handout.broken", id = args.module.as_str()))
+                    .help(t!("authoring.handout.broken_help")),
+            );
         }
-        let help = match validate::suggest(
-            &args.module,
-            catalog.modules.iter().map(|m| m.id.as_str()),
-        ) {
-            Some(s) => t!("check.did_you_mean", suggestion = s).into_owned(),
-            None => t!("authoring.handout.list_help").into_owned(),
-        };
+        let help =
+            match validate::suggest(&args.module, catalog.modules.iter().map(|m| m.id.as_str())) {
+                Some(s) => t!("check.did_you_mean", suggestion = s).into_owned(),
+                None => t!("authoring.handout.list_help").into_owned(),
+            };
         return Err(
-            Failure::usage(t!("authoring.handout.unknown", id = args.module.as_str()))
-                .help(help),
+            Failure::usage(t!("authoring.handout.unknown", id = args.module.as_str())).help(help),
         );
     };
     let lang = cli
@@ -265,10 +265,8 @@ fn run_import(args: &ImportGiftArgs) -> Result<ExitCode, Failure> {
             return Err(Failure::usage(t!("cli.check.not_found", path = display)));
         }
         Err(e) => {
-            return Err(
-                Failure::new(t!("check.unreadable", error = e.to_string()))
-                    .help(t!("check.unreadable_help")),
-            )
+            return Err(Failure::new(t!("check.unreadable", error = e.to_string()))
+                .help(t!("check.unreadable_help")))
         }
     };
     if bytes.len() as u64 > validate::MAX_FILE_BYTES {
@@ -337,9 +335,6 @@ fn run_import(args: &ImportGiftArgs) -> Result<ExitCode, Failure> {
     for s in schemas {
         eprintln!("{}", t!("authoring.schema_written", path = s.display()));
     }
-    eprintln!(
-        "{}",
-        t!("authoring.gift.next", dir = target.display())
-    );
+    eprintln!("{}", t!("authoring.gift.next", dir = target.display()));
     Ok(ExitCode::SUCCESS)
 }

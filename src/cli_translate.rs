@@ -176,11 +176,7 @@ fn target(args: &TargetArgs) -> Result<Target, Failure> {
         (true, [lang]) => (None, lang.clone()),
         (false, [module, lang]) => (Some(module.clone()), lang.clone()),
         (true, _) => return Err(Failure::Usage(t!("translate.ui_takes_lang").into_owned())),
-        (false, _) => {
-            return Err(Failure::Usage(
-                t!("translate.module_and_lang").into_owned(),
-            ))
-        }
+        (false, _) => return Err(Failure::Usage(t!("translate.module_and_lang").into_owned())),
     };
     if !locale_tag::is_valid(&lang) {
         return Err(Failure::Usage(
@@ -257,13 +253,15 @@ fn catalog(cli: &Cli) -> crate::curriculum::Catalog {
     crate::curriculum::load(&crate::cli::sources(cli))
 }
 
-fn find_module<'c>(catalog: &'c crate::curriculum::Catalog, id: &str) -> Result<&'c Module, Failure> {
+fn find_module<'c>(
+    catalog: &'c crate::curriculum::Catalog,
+    id: &str,
+) -> Result<&'c Module, Failure> {
     catalog.module(id).ok_or_else(|| {
         let mut m = t!("translate.unknown_module", id = id).into_owned();
-        if let Some(s) = crate::curriculum::validate::suggest(
-            id,
-            catalog.modules.iter().map(|m| m.id.as_str()),
-        ) {
+        if let Some(s) =
+            crate::curriculum::validate::suggest(id, catalog.modules.iter().map(|m| m.id.as_str()))
+        {
             m.push('\n');
             m.push_str(&t!("check.did_you_mean", suggestion = s));
         }
@@ -317,9 +315,9 @@ fn header_of(text: &str) -> Vec<String> {
 
 /// Reads a module translation file as TOML, without checking it against its module.
 pub fn read_old_translation(text: &str) -> Result<OldTranslation, String> {
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        e.message().to_string()
-    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
     let mut old = OldTranslation {
         header: header_of(text),
         ..Default::default()
@@ -430,7 +428,8 @@ impl Builder<'_> {
             }
             (Some(_), false) => self.w.kept += 1,
         }
-        self.fps.push((key.to_string(), fp, stale.then_some(current)));
+        self.fps
+            .push((key.to_string(), fp, stale.then_some(current)));
         (text, stale)
     }
 
@@ -509,8 +508,7 @@ pub fn module_translation_text(
                 field(&mut b, &k("prompt"), "prompt");
                 field(&mut b, &k("explanation"), "explanation");
                 field(&mut b, &k("notes"), "notes");
-                b.out
-                    .push_str(&format!("\n[steps.{}.choices]\n", step.id));
+                b.out.push_str(&format!("\n[steps.{}.choices]\n", step.id));
                 for c in &q.choices {
                     field(&mut b, &k(&format!("choices.{}", c.id)), &c.id);
                 }
@@ -518,7 +516,10 @@ pub fn module_translation_text(
         }
     }
     let Builder {
-        mut out, fps, mut w, ..
+        mut out,
+        fps,
+        mut w,
+        ..
     } = b;
     let obsolete: Vec<(&String, &String)> = old
         .texts
@@ -568,13 +569,7 @@ fn new_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
         .map(|tr| tr.path.clone());
     if let Some(p) = existing.or_else(|| path.exists().then(|| path.clone())) {
         return Err(Failure::Problem(
-            t!(
-                "translate.exists",
-                path = p.display(),
-                id = id,
-                lang = lang
-            )
-            .into_owned(),
+            t!("translate.exists", path = p.display(), id = id, lang = lang).into_owned(),
         ));
     }
     let (text, w) = module_translation_text(module, lang, &OldTranslation::default());
@@ -634,14 +629,7 @@ fn update_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
         ));
     };
     let old = read_old_translation(&text).map_err(|e| {
-        Failure::Problem(
-            t!(
-                "translate.unreadable",
-                path = from.display(),
-                error = e
-            )
-            .into_owned(),
-        )
+        Failure::Problem(t!("translate.unreadable", path = from.display(), error = e).into_owned())
     })?;
     let (text, w) = module_translation_text(module, lang, &old);
     write_file(&target, &text)?;
@@ -665,10 +653,7 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
     let stale_note = t!("translate.stale_note").into_owned();
     let old_texts = old.map(LocaleFile::texts).unwrap_or_default();
     let mut out = String::new();
-    header(
-        &mut out,
-        &header_lines("translate.ui_header", "", lang),
-    );
+    header(&mut out, &header_lines("translate.ui_header", "", lang));
     out.push_str("_version: 1\n");
     let status = old
         .and_then(|o| o.status.as_ref().map(|(s, _)| s.clone()))
@@ -692,7 +677,9 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
         };
         let translated = keys.iter().any(|k| old_texts.contains_key(k.as_str()));
         let current = u.fingerprint();
-        let recorded = old.and_then(|o| o.fingerprints.get(&u.key)).map(|(f, _)| f.clone());
+        let recorded = old
+            .and_then(|o| o.fingerprints.get(&u.key))
+            .map(|(f, _)| f.clone());
         let (fp, stale) = match (translated, recorded) {
             (true, Some(fp)) => {
                 let stale = !fp.eq_ignore_ascii_case(&current);
@@ -758,7 +745,10 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
     for l in t!("translate.fingerprints_note").lines() {
         out.push_str(&format!("# {l}\n"));
     }
-    out.push_str(&format!("{}:\n", crate::i18n::locale_file::FINGERPRINTS_KEY));
+    out.push_str(&format!(
+        "{}:\n",
+        crate::i18n::locale_file::FINGERPRINTS_KEY
+    ));
     for (key, fp, new) in fps {
         out.push_str(&format!("  {key}: {}", yaml_str(&fp)));
         if let Some(new) = new {
@@ -777,9 +767,11 @@ fn source_comment(out: &mut String, english: &str, en: &LocaleFile, u: &Unit) {
         comment(out, "", english, &u.source);
         return;
     }
-    for e in en.entries.iter().filter(|e| {
-        audit::plural_parts(&e.key).is_some_and(|(b, _)| b == u.key)
-    }) {
+    for e in en
+        .entries
+        .iter()
+        .filter(|e| audit::plural_parts(&e.key).is_some_and(|(b, _)| b == u.key))
+    {
         let form = e.key.rsplit('.').next().unwrap_or_default();
         comment(out, "", &format!("{english} ({form})"), &e.value);
     }
@@ -992,7 +984,11 @@ fn ui_rows(cli: &Cli) -> (Vec<StatusRow>, Vec<Diagnostic>) {
     for f in &loaded.files {
         rows.push(row(f, status_of(f)));
     }
-    for d in loaded.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+    for d in loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+    {
         let Some(p) = d.path() else { continue };
         let lang = Path::new(p)
             .file_stem()

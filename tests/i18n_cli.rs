@@ -86,12 +86,7 @@ fn negotiation_follows_flag_then_environment_order() {
         "Utilisation"
     );
     assert_eq!(
-        usage_word(
-            waymark(d)
-                .env("WAYMARK_LANG", "fr")
-                .arg("--lang")
-                .arg("en")
-        ),
+        usage_word(waymark(d).env("WAYMARK_LANG", "fr").arg("--lang").arg("en")),
         "Usage:"
     );
     // A language without interface strings: English.
@@ -139,11 +134,16 @@ fn runtime_files_load_without_rebuild_and_a_broken_one_fails_alone() {
     .unwrap();
     let with = |lang: &str| {
         let mut c = waymark(data.path());
-        c.arg("--locales").arg(&dir).args(["--lang", lang, "--help"]);
+        c.arg("--locales")
+            .arg(&dir)
+            .args(["--lang", lang, "--help"]);
         c
     };
     let (_, out, _) = run(&mut with("sw"));
-    assert!(out.contains("Matumizi:") && out.contains("Chaguo:"), "{out}");
+    assert!(
+        out.contains("Matumizi:") && out.contains("Chaguo:"),
+        "{out}"
+    );
     // The broken files are left out: English, not a crash.
     let (code, out, _) = run(&mut with("de"));
     assert_eq!(code, 0);
@@ -151,15 +151,13 @@ fn runtime_files_load_without_rebuild_and_a_broken_one_fails_alone() {
     let (_, out, _) = run(&mut with("it"));
     assert!(out.contains("Usage:"), "{out}");
     // `check` names each broken file with path:line:col.
-    let (code, out, _) = run(
-        waymark(data.path())
-            .arg("--locales")
-            .arg(&dir)
-            .arg("check")
-            .arg(dir.join("de.yml"))
-            .arg(dir.join("it.yml"))
-            .arg(dir.join("sw.yml")),
-    );
+    let (code, out, _) = run(waymark(data.path())
+        .arg("--locales")
+        .arg(&dir)
+        .arg("check")
+        .arg(dir.join("de.yml"))
+        .arg(dir.join("it.yml"))
+        .arg(dir.join("sw.yml")));
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("error[locale-syntax]"), "{out}");
     assert!(
@@ -209,12 +207,12 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn status_json(data: &Path, curricula: &Path) -> serde_json::Value {
-    let (code, out, err) = run(
-        waymark(data)
-            .arg("--curricula")
-            .arg(curricula)
-            .args(["translate", "status", "--format", "json"]),
-    );
+    let (code, out, err) = run(waymark(data).arg("--curricula").arg(curricula).args([
+        "translate",
+        "status",
+        "--format",
+        "json",
+    ]));
     assert_eq!(code, 0, "{err}");
     serde_json::from_str(&out).unwrap()
 }
@@ -238,7 +236,10 @@ fn translate_new_then_update_keeps_translations_and_marks_stale() {
     std::fs::remove_file(module_dir.join("ar.toml")).unwrap();
     let translate = |args: &[&str]| {
         let mut c = waymark(data.path());
-        c.arg("--curricula").arg(&curricula).arg("translate").args(args);
+        c.arg("--curricula")
+            .arg(&curricula)
+            .arg("translate")
+            .args(args);
         run(&mut c)
     };
 
@@ -249,9 +250,15 @@ fn translate_new_then_update_keeps_translations_and_marks_stale() {
     let text = std::fs::read_to_string(&file).unwrap();
     // Every text of the module, the English above each, fingerprints filled in.
     assert!(text.contains("status = \"draft\""), "{text}");
-    assert!(text.contains("# English: Spotting a fake job offer\ntitle = \"\""), "{text}");
+    assert!(
+        text.contains("# English: Spotting a fake job offer\ntitle = \"\""),
+        "{text}"
+    );
     assert!(text.contains("[steps.q-fee.choices]"), "{text}");
-    assert!(text.contains("# English: It is a red flag\nb = \"\""), "{text}");
+    assert!(
+        text.contains("# English: It is a red flag\nb = \"\""),
+        "{text}"
+    );
     assert!(text.contains("\"steps.story.prompts.2\" = \""), "{text}");
     let fp = waymark::curriculum::model::fingerprint("Spotting a fake job offer");
     assert!(text.contains(&format!("\"title\" = \"{fp}\"")), "{text}");
@@ -263,7 +270,10 @@ fn translate_new_then_update_keeps_translations_and_marks_stale() {
     // The untouched file loads: nothing translated yet, nothing stale.
     let s = status_json(data.path(), &curricula);
     let r = row(&s, "workshop", "sw");
-    assert_eq!((r["translated"].as_u64(), r["stale"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        (r["translated"].as_u64(), r["stale"].as_u64()),
+        (Some(0), Some(0))
+    );
     let total = r["total"].as_u64().unwrap();
     assert!(total > 20, "{r}");
 
@@ -292,7 +302,8 @@ fn translate_new_then_update_keeps_translations_and_marks_stale() {
     let module = module.replace(
         "title = \"Spotting a fake job offer\"",
         "title = \"Spotting a fake job offer online\"",
-    ) + "\n[[steps]]\nid = \"goodbye\"\nkind = \"slide\"\ntitle = \"Thank you\"\nminutes = 1\n";
+    )
+        + "\n[[steps]]\nid = \"goodbye\"\nkind = \"slide\"\ntitle = \"Thank you\"\nminutes = 1\n";
     std::fs::write(module_dir.join("module.toml"), module).unwrap();
     let (_, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
     assert!(out.contains("warning[stale]"), "{out}");
@@ -305,24 +316,41 @@ fn translate_new_then_update_keeps_translations_and_marks_stale() {
     assert!(out.contains("1 marked STALE"), "{out}");
     let updated = std::fs::read_to_string(&file).unwrap();
     // Kept, marked, new key added; the old fingerprint stays until the translator checks it.
-    assert!(updated.contains("title = \"Kutambua kazi bandia\""), "{updated}");
+    assert!(
+        updated.contains("title = \"Kutambua kazi bandia\""),
+        "{updated}"
+    );
     assert!(updated.contains("b = \"Ni ishara ya hatari\""), "{updated}");
-    assert!(updated.contains("# STALE: the English below changed"), "{updated}");
-    assert!(updated.contains("# English: Thank you\ntitle = \"\""), "{updated}");
+    assert!(
+        updated.contains("# STALE: the English below changed"),
+        "{updated}"
+    );
+    assert!(
+        updated.contains("# English: Thank you\ntitle = \"\""),
+        "{updated}"
+    );
     let new_fp = waymark::curriculum::model::fingerprint("Spotting a fake job offer online");
     assert!(
-        updated.contains(&format!("\"title\" = \"{fp}\"  # stale: after checking, change to \"{new_fp}\"")),
+        updated.contains(&format!(
+            "\"title\" = \"{fp}\"  # stale: after checking, change to \"{new_fp}\""
+        )),
         "{updated}"
     );
     let s = status_json(data.path(), &curricula);
     let r = row(&s, "workshop", "sw");
-    assert_eq!((r["translated"].as_u64(), r["stale"].as_u64()), (Some(5), Some(1)));
+    assert_eq!(
+        (r["translated"].as_u64(), r["stale"].as_u64()),
+        (Some(5), Some(1))
+    );
     assert_eq!(r["total"].as_u64(), Some(total + 1));
 
     // The translator accepts the title: the fingerprint from the comment clears the warning.
     std::fs::write(
         &file,
-        updated.replace(&format!("\"title\" = \"{fp}\""), &format!("\"title\" = \"{new_fp}\"")),
+        updated.replace(
+            &format!("\"title\" = \"{fp}\""),
+            &format!("\"title\" = \"{new_fp}\""),
+        ),
     )
     .unwrap();
     let (_, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
@@ -332,36 +360,52 @@ fn translate_new_then_update_keeps_translations_and_marks_stale() {
     assert_eq!(code, 0);
     assert!(out.contains("0 marked STALE"), "{out}");
     let again = std::fs::read_to_string(&file).unwrap();
-    assert!(again.contains("title = \"Kutambua kazi bandia\""), "{again}");
+    assert!(
+        again.contains("title = \"Kutambua kazi bandia\""),
+        "{again}"
+    );
     assert!(!again.contains("STALE"), "{again}");
 }
 
 #[test]
 fn a_built_in_module_gets_its_translation_in_the_data_folder() {
     let data = tempfile::tempdir().unwrap();
-    let (code, out, err) = run(waymark(data.path()).args(["translate", "new", "warning-signs", "sw"]));
+    let (code, out, err) =
+        run(waymark(data.path()).args(["translate", "new", "warning-signs", "sw"]));
     assert_eq!(code, 0, "{out}{err}");
     let file = data.path().join("curricula/warning-signs/sw.toml");
     assert!(file.is_file(), "{out}");
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replacen("title = \"\"", "title = \"Ishara za hatari\"", 1)).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("title = \"\"", "title = \"Ishara za hatari\"", 1),
+    )
+    .unwrap();
     // The overlay is read with the built-in module.
     let (code, out, _) = run(waymark(data.path()).arg("list"));
     assert_eq!(code, 0, "{out}");
-    let line = out.lines().find(|l| l.starts_with("warning-signs")).unwrap();
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("warning-signs"))
+        .unwrap();
     assert!(line.contains("sw"), "{out}");
     let (code, out, _) = run(waymark(data.path()).arg("check").arg(&file));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("warning[untranslated]"), "{out}");
     // A built-in translation is updated into the data folder.
-    let (code, out, err) = run(waymark(data.path()).args(["translate", "update", "warning-signs", "es"]));
+    let (code, out, err) =
+        run(waymark(data.path()).args(["translate", "update", "warning-signs", "es"]));
     assert_eq!(code, 0, "{out}{err}");
-    assert!(data.path().join("curricula/warning-signs/es.toml").is_file());
+    assert!(data
+        .path()
+        .join("curricula/warning-signs/es.toml")
+        .is_file());
     // Unknown modules and bad tags are usage errors.
     let (code, _, err) = run(waymark(data.path()).args(["translate", "new", "warning-sign", "sw"]));
     assert_eq!(code, 2);
     assert!(err.contains("warning-signs"), "{err}");
-    let (code, _, _) = run(waymark(data.path()).args(["translate", "new", "warning-signs", "swahili"]));
+    let (code, _, _) =
+        run(waymark(data.path()).args(["translate", "new", "warning-signs", "swahili"]));
     assert_eq!(code, 2);
 }
 
@@ -373,20 +417,36 @@ fn interface_translation_round_trip() {
     let file = data.path().join("locales/sw.yml");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("_status: draft"), "{text}");
-    assert!(text.contains("# English: Usage:\ncli.help.usage: \"\""), "{text}");
+    assert!(
+        text.contains("# English: Usage:\ncli.help.usage: \"\""),
+        "{text}"
+    );
     // Plural groups get the forms of the language, with each English form above.
-    assert!(text.contains("# English (one): Answers recorded: %{count}"), "{text}");
-    assert!(text.contains("run.answers_recorded.one: \"\"\nrun.answers_recorded.other: \"\""), "{text}");
+    assert!(
+        text.contains("# English (one): Answers recorded: %{count}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("run.answers_recorded.one: \"\"\nrun.answers_recorded.other: \"\""),
+        "{text}"
+    );
     let en = waymark::i18n::audit::english();
     for e in &en.entries {
-        assert!(text.contains(&format!("\n{}: ", e.key)), "missing {}", e.key);
+        assert!(
+            text.contains(&format!("\n{}: ", e.key)),
+            "missing {}",
+            e.key
+        );
     }
     // An Arabic file gets the six forms.
     let (code, _, _) = run(waymark(data.path()).args(["translate", "new", "--ui", "ar-EG"]));
     assert_eq!(code, 0);
     let ar = std::fs::read_to_string(data.path().join("locales/ar-EG.yml")).unwrap();
     for form in ["zero", "one", "two", "few", "many", "other"] {
-        assert!(ar.contains(&format!("run.answers_recorded.{form}: ")), "{form}");
+        assert!(
+            ar.contains(&format!("run.answers_recorded.{form}: ")),
+            "{form}"
+        );
     }
     // Translate one string, see it, update, keep it.
     std::fs::write(
@@ -394,14 +454,18 @@ fn interface_translation_round_trip() {
         text.replace("cli.help.usage: \"\"", "cli.help.usage: \"Matumizi:\""),
     )
     .unwrap();
-    assert_eq!(usage_word(waymark(data.path()).args(["--lang", "sw"])), "Matumizi:");
+    assert_eq!(
+        usage_word(waymark(data.path()).args(["--lang", "sw"])),
+        "Matumizi:"
+    );
     let (code, out, _) = run(waymark(data.path()).args(["translate", "update", "--ui", "sw"]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 translation kept"), "{out}");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("cli.help.usage: \"Matumizi:\""), "{text}");
     // Status shows it, with the built-in languages.
-    let (code, out, _) = run(waymark(data.path()).args(["translate", "status", "--format", "json"]));
+    let (code, out, _) =
+        run(waymark(data.path()).args(["translate", "status", "--format", "json"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let ui = v["interface"].as_array().unwrap();
@@ -415,14 +479,18 @@ fn interface_translation_round_trip() {
     // The text table too.
     let (code, out, _) = run(waymark(data.path()).args(["translate", "status"]));
     assert_eq!(code, 0);
-    assert!(out.contains("Interface") && out.contains("Modules"), "{out}");
+    assert!(
+        out.contains("Interface") && out.contains("Modules"),
+        "{out}"
+    );
     assert!(out.contains("warning-signs"), "{out}");
 }
 
 #[test]
 fn clap_usage_errors_speak_the_interface_language() {
     let data = tempfile::tempdir().unwrap();
-    let (code, _, err) = run(waymark(data.path()).args(["--lang", "fr", "check", "--format", "xml"]));
+    let (code, _, err) =
+        run(waymark(data.path()).args(["--lang", "fr", "check", "--format", "xml"]));
     assert_eq!(code, 2);
     assert!(err.contains("n'est pas une valeur valide"), "{err}");
     assert!(err.contains("text, json"), "{err}");

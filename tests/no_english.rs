@@ -32,7 +32,11 @@ fn waymark(data: &Path, locales: &Path) -> Command {
 fn curriculum_words(catalog: &waymark::curriculum::Catalog) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for m in &catalog.modules {
-        let mut texts: Vec<String> = m.text_keys().into_iter().map(|(_, v)| v.to_string()).collect();
+        let mut texts: Vec<String> = m
+            .text_keys()
+            .into_iter()
+            .map(|(_, v)| v.to_string())
+            .collect();
         texts.extend(m.sources.iter().map(|s| s.citation.clone()));
         for t in texts {
             for w in t.split(|c: char| !c.is_ascii_alphabetic()) {
@@ -107,12 +111,22 @@ fn commands_print_no_english_outside_en_yml() {
             leaks.push(format!("waymark {}: {words:?}\n{text}", args.join(" ")));
         }
     }
-    assert!(leaks.is_empty(), "English outside en.yml:\n{}", leaks.join("\n\n"));
+    assert!(
+        leaks.is_empty(),
+        "English outside en.yml:\n{}",
+        leaks.join("\n\n")
+    );
 }
 
 #[test]
 fn the_pseudo_locale_is_complete_and_accents_everything() {
-    assert_eq!(pseudo("Answers: %{count} of {{helpline}}"), "Àñšŵéŕš: %{count} ôƒ {{helpline}}");
-    let found = english_words("Àñšŵéŕš: 4  waymark check  DIR  Leaked words", &BTreeSet::new());
+    assert_eq!(
+        pseudo("Answers: %{count} of {{helpline}}"),
+        "Àñšŵéŕš: %{count} ôƒ {{helpline}}"
+    );
+    let found = english_words(
+        "Àñšŵéŕš: 4  waymark check  DIR  Leaked words",
+        &BTreeSet::new(),
+    );
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["Leaked", "words"]);
 }

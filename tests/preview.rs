@@ -58,15 +58,24 @@ fn good_broken_and_fixed_saves_through_update() {
     let dir = copy_module(tmp.path());
     let mut m = preview_model(&dir);
     // Preview opens straight on the session; go to the scenario (step 5).
-    let Screen::Run(_) = &m.screen else { panic!("preview starts the session") };
+    let Screen::Run(_) = &m.screen else {
+        panic!("preview starts the session")
+    };
     for _ in 0..4 {
-        let effects = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)));
+        let effects = update(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE)),
+        );
         assert!(effects.is_empty(), "preview saves nothing: {effects:?}");
     }
     assert!(draw(&m).contains("Ana's offer"));
 
     // A good save: the new text shows, on the same step.
-    edit(&dir, "title = \"Ana's offer\"", "title = \"Ana's new offer\"");
+    edit(
+        &dir,
+        "title = \"Ana's offer\"",
+        "title = \"Ana's new offer\"",
+    );
     update(&mut m, Msg::Reloaded(load(&dir)));
     let screen = draw(&m);
     assert!(screen.contains("Ana's new offer"), "{screen}");
@@ -77,7 +86,10 @@ fn good_broken_and_fixed_saves_through_update() {
     update(&mut m, Msg::Reloaded(load(&dir)));
     let screen = draw(&m);
     assert!(screen.contains("Errors in the module"), "{screen}");
-    assert!(screen.contains("module.toml:36:8: error[unknown-kind]"), "{screen}");
+    assert!(
+        screen.contains("module.toml:36:8: error[unknown-kind]"),
+        "{screen}"
+    );
     assert!(screen.contains("Ana's new offer"), "{screen}");
 
     // A half-written file is just another broken save.
@@ -88,13 +100,23 @@ fn good_broken_and_fixed_saves_through_update() {
     assert!(draw(&m).contains("Errors in the module"));
 
     // Fixed: the panel goes and the step is still the scenario.
-    std::fs::write(&path, text.replace("kind = \"scenaro\"", "kind = \"scenario\"")).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("kind = \"scenaro\"", "kind = \"scenario\""),
+    )
+    .unwrap();
     update(&mut m, Msg::Reloaded(load(&dir)));
     let screen = draw(&m);
     assert!(!screen.contains("Errors in the module"), "{screen}");
-    assert!(screen.contains("Ana's new offer") && screen.contains("5 / 11"), "{screen}");
+    assert!(
+        screen.contains("Ana's new offer") && screen.contains("5 / 11"),
+        "{screen}"
+    );
     // The end of a preview records nothing.
-    let effects = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)));
+    let effects = update(
+        &mut m,
+        Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::NONE)),
+    );
     assert!(!effects.iter().any(|e| matches!(e, Effect::Record(_))));
 }
 
@@ -124,7 +146,12 @@ mod end_to_end {
         let tmp = tempfile::tempdir().unwrap();
         let dir = copy_module(tmp.path());
         let pair = native_pty_system()
-            .openpty(PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 30,
+                cols: 100,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_waymark"));
         cmd.env_clear();
@@ -156,7 +183,11 @@ mod end_to_end {
                 if parser.screen().contents().contains(text) == present {
                     return;
                 }
-                assert!(Instant::now() < deadline, "waiting for {text:?} ({present}):\n{}", parser.screen().contents());
+                assert!(
+                    Instant::now() < deadline,
+                    "waiting for {text:?} ({present}):\n{}",
+                    parser.screen().contents()
+                );
             }
         };
         wait_for(&mut parser, "PREVIEW", true);
@@ -165,7 +196,11 @@ mod end_to_end {
             std::thread::sleep(Duration::from_millis(50));
         }
         wait_for(&mut parser, "Ana's offer", true);
-        edit(&dir, "title = \"Ana's offer\"", "title = \"Ana's second offer\"");
+        edit(
+            &dir,
+            "title = \"Ana's offer\"",
+            "title = \"Ana's second offer\"",
+        );
         wait_for(&mut parser, "Ana's second offer", true);
         edit(&dir, "kind = \"scenario\"", "kind = \"scenaro\"");
         wait_for(&mut parser, "error[unknown-kind]", true);
@@ -180,6 +215,9 @@ mod end_to_end {
             assert!(Instant::now() < deadline, "preview did not quit");
             std::thread::sleep(Duration::from_millis(50));
         }
-        assert!(!tmp.path().join("data").exists(), "preview wrote to the data folder");
+        assert!(
+            !tmp.path().join("data").exists(),
+            "preview wrote to the data folder"
+        );
     }
 }

@@ -352,7 +352,11 @@ fn summary_shows_before_after_and_gain() {
 fn content_words(locale: &str) -> std::collections::BTreeSet<String> {
     let c = catalog();
     let m = c.module("workshop").unwrap().localized(locale);
-    let mut texts: Vec<String> = m.text_keys().into_iter().map(|(_, v)| v.to_string()).collect();
+    let mut texts: Vec<String> = m
+        .text_keys()
+        .into_iter()
+        .map(|(_, v)| v.to_string())
+        .collect();
     for s in &m.sources {
         texts.push(s.citation.clone());
         texts.extend(s.url.clone());
@@ -379,7 +383,11 @@ fn reversed(s: &str) -> String {
 fn arabic_lines_are_in_visual_order_and_right_aligned() {
     let _ui = interface("ar");
     let all = screens("ar");
-    let slide = draw(&all.iter().find(|(n, _)| *n == "04-slide").unwrap().1, 80, 24);
+    let slide = draw(
+        &all.iter().find(|(n, _)| *n == "04-slide").unwrap().1,
+        80,
+        24,
+    );
     // Terminals draw cells left to right: the first Arabic word must be drawn rightmost.
     assert!(slide.contains(&reversed("عروض العمل المزيفة")), "{slide}");
     // A bullet is at the right of its text, and the paragraph ends at the right margin.
@@ -387,12 +395,23 @@ fn arabic_lines_are_in_visual_order_and_right_aligned() {
         .lines()
         .find(|l| l.contains(&reversed("أجر أعلى بكثير من المعتاد")))
         .unwrap();
-    assert!(bullet.trim_end_matches(['"', ' ']).ends_with('•'), "{bullet}");
+    assert!(
+        bullet.trim_end_matches(['"', ' ']).ends_with('•'),
+        "{bullet}"
+    );
     // Numbers and Latin words stay readable inside Arabic text.
-    let story = draw(&all.iter().find(|(n, _)| *n == "06-scenario").unwrap().1, 120, 40);
+    let story = draw(
+        &all.iter().find(|(n, _)| *n == "06-scenario").unwrap().1,
+        120,
+        40,
+    );
     assert!(story.contains("WhatsApp"), "{story}");
     assert!(story.contains("300"), "{story}");
-    let private = draw(&all.iter().find(|(n, _)| *n == "07-private").unwrap().1, 80, 24);
+    let private = draw(
+        &all.iter().find(|(n, _)| *n == "07-private").unwrap().1,
+        80,
+        24,
+    );
     // Four answers: the Arabic plural form for 3-10 (few), not the English one.
     assert!(private.contains(&reversed("إجابات")), "{private}");
     assert!(!private.contains("Answers recorded"), "{private}");
@@ -403,8 +422,9 @@ fn screens_show_no_english_outside_en_yml() {
     // The interface in the pseudo-locale, the content in Arabic: any plain English word left on
     // a screen was written in the code instead of locales/en.yml.
     let _ui = interface("en");
-    let file = waymark::i18n::audit::parse_text(common::PSEUDO, "en-XA.yml", &common::pseudo_yaml())
-        .unwrap();
+    let file =
+        waymark::i18n::audit::parse_text(common::PSEUDO, "en-XA.yml", &common::pseudo_yaml())
+            .unwrap();
     waymark::i18n::runtime::install(&[file]);
     waymark::i18n::set(common::PSEUDO);
     let data = content_words("ar");
@@ -420,5 +440,9 @@ fn screens_show_no_english_outside_en_yml() {
     }
     waymark::i18n::runtime::install(&[]);
     waymark::i18n::set("en");
-    assert!(leaks.is_empty(), "English outside en.yml:\n{}", leaks.join("\n"));
+    assert!(
+        leaks.is_empty(),
+        "English outside en.yml:\n{}",
+        leaks.join("\n")
+    );
 }

@@ -50,8 +50,19 @@ fn draw(m: &Model) -> String {
     t.backend().to_string()
 }
 
+/// The interface language is one per process and `l` changes it: tests that draw or switch
+/// language hold this, so that none reads another's language.
+static INTERFACE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn interface() -> std::sync::MutexGuard<'static, ()> {
+    let guard = INTERFACE.lock().unwrap_or_else(|e| e.into_inner());
+    rust_i18n::set_locale("en");
+    guard
+}
+
 #[test]
 fn slash_filters_the_module_list_and_esc_clears_it() {
+    let _ui = interface();
     let mut m = model_with(false, None);
     assert_eq!(m.visible_modules().len(), 3);
     type_text(&mut m, "/fake");
@@ -66,8 +77,11 @@ fn slash_filters_the_module_list_and_esc_clears_it() {
 
 #[test]
 fn l_switches_interface_and_content_language_together() {
+    let _ui = interface();
     let mut m = model_with(false, None);
-    assert_eq!(m.languages, ["en", "es", "hi"]);
+    assert_eq!(m.languages, ["en", "ar", "es", "hi"]);
+    type_text(&mut m, "l");
+    assert_eq!(m.locale, "ar");
     type_text(&mut m, "l");
     assert_eq!(m.locale, "es");
     let titles: Vec<String> = m
@@ -85,6 +99,7 @@ fn l_switches_interface_and_content_language_together() {
 
 #[test]
 fn setup_then_start_saves_at_once() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     assert!(matches!(m.screen, Screen::Setup(_)));
     press(&mut m, KeyCode::Right); // private
@@ -110,6 +125,7 @@ fn setup_then_start_saves_at_once() {
 
 #[test]
 fn every_change_is_saved_and_the_summary_records_once() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     let effects = press(&mut m, KeyCode::Char('4'));
@@ -133,6 +149,7 @@ fn every_change_is_saved_and_the_summary_records_once() {
 
 #[test]
 fn a_failed_record_can_be_retried_with_enter() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     press(&mut m, KeyCode::End);
@@ -147,6 +164,7 @@ fn a_failed_record_can_be_retried_with_enter() {
 
 #[test]
 fn quitting_mid_session_asks_first() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     assert!(press(&mut m, KeyCode::Char('q')).is_empty());
@@ -160,6 +178,7 @@ fn quitting_mid_session_asks_first() {
 
 #[test]
 fn a_failed_save_is_shown_and_the_quit_question_warns() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     update(&mut m, Msg::Saved(Err("read-only file system".into())));
@@ -170,6 +189,7 @@ fn a_failed_save_is_shown_and_the_quit_question_warns() {
 
 #[test]
 fn preview_records_and_saves_nothing() {
+    let _ui = interface();
     let mut m = model_with(true, Some("workshop"));
     assert!(press(&mut m, KeyCode::Enter).is_empty());
     assert!(press(&mut m, KeyCode::Char('3')).is_empty());
@@ -179,6 +199,7 @@ fn preview_records_and_saves_nothing() {
 
 #[test]
 fn clicking_a_choice_selects_it_or_answers_it() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     let screen = draw(&m);
@@ -210,6 +231,7 @@ fn clicking_a_choice_selects_it_or_answers_it() {
 
 #[test]
 fn help_lists_the_keys_of_the_current_screen() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Right);
     press(&mut m, KeyCode::Enter);
@@ -230,6 +252,7 @@ fn help_lists_the_keys_of_the_current_screen() {
 
 #[test]
 fn the_outline_jumps_to_any_step() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     press(&mut m, KeyCode::Char('g'));
@@ -246,6 +269,7 @@ fn the_outline_jumps_to_any_step() {
 
 #[test]
 fn the_event_loop_writes_and_removes_the_autosave() {
+    let _ui = interface();
     let dir = tempfile::tempdir().unwrap();
     let mut m = model_with(false, Some("workshop"));
     let effects = press(&mut m, KeyCode::Enter);
@@ -283,6 +307,7 @@ fn the_event_loop_writes_and_removes_the_autosave() {
 
 #[test]
 fn a_damaged_autosave_is_kept_aside_not_overwritten() {
+    let _ui = interface();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(tui::AUTOSAVE), b"{ not json").unwrap();
     let (saved, message) = tui::load_autosave(dir.path());
@@ -297,6 +322,7 @@ fn a_damaged_autosave_is_kept_aside_not_overwritten() {
 
 #[test]
 fn a_saved_session_of_a_changed_module_offers_a_fresh_start() {
+    let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     let Screen::Run(run) = &m.screen else {

@@ -175,7 +175,11 @@ fn lex_line(line: &str, offset: usize, out: &mut Vec<Ch>) {
             match it.peek().map(|&(_, n)| n) {
                 Some(n @ (':' | '#' | '=' | '{' | '}' | '~' | '\\')) => {
                     it.next();
-                    out.push(Ch { c: n, lit: true, at });
+                    out.push(Ch {
+                        c: n,
+                        lit: true,
+                        at,
+                    });
                 }
                 Some('n') => {
                     it.next();
@@ -195,7 +199,10 @@ fn lex_line(line: &str, offset: usize, out: &mut Vec<Ch>) {
 
 fn trim(s: &[Ch]) -> &[Ch] {
     let start = s.iter().position(|c| !c.is_space()).unwrap_or(s.len());
-    let end = s.iter().rposition(|c| !c.is_space()).map_or(start, |i| i + 1);
+    let end = s
+        .iter()
+        .rposition(|c| !c.is_space())
+        .map_or(start, |i| i + 1);
     &s[start..end.max(start)]
 }
 
@@ -223,7 +230,7 @@ fn rfind_seq(s: &[Ch], pat: &str) -> Option<usize> {
 }
 
 /// Splits at every unescaped `sep`.
-fn split<'a>(s: &'a [Ch], is_sep: impl Fn(&Ch) -> bool) -> Vec<&'a [Ch]> {
+fn split(s: &[Ch], is_sep: impl Fn(&Ch) -> bool) -> Vec<&[Ch]> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in s.iter().enumerate() {
@@ -288,7 +295,13 @@ struct Lost {
 fn plain(s: &[Ch], format: TextFormat, lost: &mut Lost) -> String {
     let raw: String = trim(s)
         .iter()
-        .map(|c| if c.lit && c.c == '\n' { HARD_BREAK } else { c.c })
+        .map(|c| {
+            if c.lit && c.c == '\n' {
+                HARD_BREAK
+            } else {
+                c.c
+            }
+        })
         .collect();
     let reduced = match format {
         TextFormat::Html => html_to_plain(&raw, lost),
@@ -539,7 +552,9 @@ fn markdown_inline(text: &str, lost: &mut Lost) -> String {
         let parsed = rest[label_start..].find("](").and_then(|close| {
             let label = &rest[label_start..label_start + close];
             let after = &rest[label_start + close + 2..];
-            after.find(')').map(|end| (label, &after[..end], &after[end + 1..]))
+            after
+                .find(')')
+                .map(|end| (label, &after[..end], &after[end + 1..]))
         });
         match parsed {
             Some((label, url, after)) => {
@@ -586,10 +601,7 @@ fn markdown_inline(text: &str, lost: &mut Lost) -> String {
 fn strip_pairs(text: &str, marker: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    loop {
-        let Some(open) = rest.find(marker) else {
-            break;
-        };
+    while let Some(open) = rest.find(marker) {
         let before_ok = rest[..open]
             .chars()
             .last()
@@ -698,7 +710,11 @@ impl Parser<'_> {
 
     fn unsupported(&mut self, chunk: &Chunk, kind: &str) -> Outcome {
         let what = t!(kind).into_owned();
-        self.skip(chunk, what, t!("authoring.gift.unsupported_help").into_owned())
+        self.skip(
+            chunk,
+            what,
+            t!("authoring.gift.unsupported_help").into_owned(),
+        )
     }
 
     fn report_lost(&mut self, lost: &Lost, span: Range<usize>) {
@@ -821,7 +837,9 @@ impl Parser<'_> {
         let mut lost = Lost::default();
         let prompt = plain(before, format, &mut lost);
         self.report_lost(&lost, span_of(before));
-        let general = general.map(|g| self.part(g, format)).filter(|g| !g.is_empty());
+        let general = general
+            .map(|g| self.part(g, format))
+            .filter(|g| !g.is_empty());
         if find(answers, '~').is_some() {
             return self.multiple_choice(chunk, title, prompt, answers, general, format);
         }
@@ -835,7 +853,15 @@ impl Parser<'_> {
         };
         let tf = raw_string(tf_part).to_ascii_uppercase();
         if ["T", "TRUE", "F", "FALSE"].contains(&tf.as_str()) && !tf_part.iter().any(|c| c.lit) {
-            return self.true_false(chunk, title, prompt, answers, tf.starts_with('T'), general, format);
+            return self.true_false(
+                chunk,
+                title,
+                prompt,
+                answers,
+                tf.starts_with('T'),
+                general,
+                format,
+            );
         }
         self.unsupported(chunk, "authoring.gift.kind_short_answer")
     }
@@ -879,7 +905,9 @@ impl Parser<'_> {
             (Some(i), None) => Some(&answers[i + 1..]),
             _ => None,
         };
-        let wrong = wrong.map(|p| self.part(p, format)).filter(|s| !s.is_empty());
+        let wrong = wrong
+            .map(|p| self.part(p, format))
+            .filter(|s| !s.is_empty());
         let right = second
             .map(|j| self.part(&answers[j + 1..], format))
             .filter(|s| !s.is_empty());
@@ -1139,9 +1167,10 @@ fn write_module(
     items: &[(Chunk, Outcome)],
 ) -> (String, usize, usize) {
     let l = locale;
-    let file_name = std::path::Path::new(file.path())
-        .file_name()
-        .map_or_else(|| file.path().to_string(), |n| n.to_string_lossy().into_owned());
+    let file_name = std::path::Path::new(file.path()).file_name().map_or_else(
+        || file.path().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let title = items
         .iter()
         .find_map(|(_, o)| match o {
@@ -1168,19 +1197,19 @@ fn write_module(
         match outcome {
             Outcome::Comments => {}
             Outcome::Category(path) => {
-                pending.push(t!("authoring.gift.category_comment", locale = l, path = path).into_owned());
+                pending.push(
+                    t!("authoring.gift.category_comment", locale = l, path = path).into_owned(),
+                );
             }
             Outcome::Skip { what } => {
                 steps.push('\n');
-                steps.push_str(&toml_comment(
-                    &t!(
-                        "authoring.gift.skipped_comment",
-                        locale = l,
-                        file = file_name.as_str(),
-                        line = chunk.line,
-                        what = what.as_str()
-                    ),
-                ));
+                steps.push_str(&toml_comment(&t!(
+                    "authoring.gift.skipped_comment",
+                    locale = l,
+                    file = file_name.as_str(),
+                    line = chunk.line,
+                    what = what.as_str()
+                )));
                 for raw in &chunk.raw {
                     steps.push_str(&format!("#     {raw}\n"));
                 }
@@ -1211,16 +1240,21 @@ fn write_module(
                 let id = ids.take(&wanted, format!("q{questions}"));
                 step_header(&mut steps, &mut pending, &file_name, chunk.line, l);
                 if let Some(title) = &q.title {
-                    steps.push_str(&toml_comment(
-                        &t!("authoring.gift.title_comment", locale = l, title = title.as_str()),
-                    ));
+                    steps.push_str(&toml_comment(&t!(
+                        "authoring.gift.title_comment",
+                        locale = l,
+                        title = title.as_str()
+                    )));
                 }
                 steps.push_str(&format!(
                     "id = {}\nkind = \"question\"\ntype = {}\n",
                     toml_string(&id),
                     toml_string(q.qtype.name())
                 ));
-                steps.push_str(&toml_comment(&t!("authoring.gift.check_comment", locale = l)));
+                steps.push_str(&toml_comment(&t!(
+                    "authoring.gift.check_comment",
+                    locale = l
+                )));
                 steps.push_str("# check = true\n");
                 steps.push_str(&format!("prompt = {}\n", toml_text(&q.prompt)));
                 if let Some(e) = &q.explanation {
@@ -1264,7 +1298,10 @@ fn write_module(
     )));
     out.push('\n');
     out.push_str(&format!("id = {}\nversion = 1\n", toml_string(id)));
-    out.push_str(&toml_comment(&t!("authoring.gift.c_source_locale", locale = l)));
+    out.push_str(&toml_comment(&t!(
+        "authoring.gift.c_source_locale",
+        locale = l
+    )));
     out.push_str(&format!("source_locale = {}\n", toml_string(locale)));
     out.push_str(&toml_comment(&t!("authoring.gift.c_edit", locale = l)));
     out.push_str(&format!("title = {}\n", toml_text(&title)));
@@ -1370,6 +1407,19 @@ mod tests {
         assert_eq!(ids.take("a", "q1".into()), "a");
         assert_eq!(ids.take("a", "q2".into()), "a-2");
         assert_eq!(ids.take("", "q3".into()), "q3");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_converts_or_is_refused_without_panicking(
+            text in "([:={}~#%\\\\\n \t$a-zA-Z0-9<>/&;\\[\\]-]|\\PC){0,120}"
+        ) {
+            let file = SourceFile::new("p.gift", Some(text.as_str().into()));
+            if let Ok(import) = convert(&file, "p", "en") {
+                let table: Result<toml::Table, _> = toml::from_str(&import.module_toml);
+                proptest::prop_assert!(table.is_ok(), "{}", import.module_toml);
+            }
+        }
     }
 
     #[test]

@@ -28,9 +28,7 @@ pub struct Options<'r> {
 }
 
 /// Languages written right to left (by primary language subtag).
-const RTL_LANGUAGES: [&str; 10] = [
-    "ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb",
-];
+const RTL_LANGUAGES: [&str; 10] = ["ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"];
 
 /// Whether text in `locale` runs right to left.
 pub fn is_rtl(locale: &str) -> bool {
@@ -210,11 +208,13 @@ impl<'m> Doc<'m> {
     }
 
     /// The facilitator's timing line for a step.
+    /// A check question's minutes cover both askings, so they are shown once, before.
     fn timing(&self, step: &Step, phase: Phase) -> Option<String> {
         let minutes = step.minutes?;
         let key = match phase {
             Phase::Before => "authoring.handout.time_before",
-            _ => "authoring.handout.time",
+            Phase::During => "authoring.handout.time",
+            Phase::After => return None,
         };
         Some(
             t!(
@@ -253,7 +253,8 @@ impl<'m> Doc<'m> {
     }
 }
 
-/// A, B, C... as the room answers in private mode.
+/// A, B, C... as the room answers in private mode. In HTML the letter and the choice are each
+/// isolated (`<bdi>`), so that in right-to-left text "B. 2" never reads "B.2" or "2 .B".
 fn letter(i: usize) -> char {
     char::from(b'A' + (i as u8 % 26))
 }
@@ -361,16 +362,13 @@ fn markdown(doc: &Doc<'_>) -> String {
         ));
         out.push_str(&format!(
             "{}\n\n",
-            md_escape(
-                &t!(
-                    "authoring.handout.module_line",
-                    locale = l,
-                    id = m.id.as_str(),
-                    version = m.version,
-                    lang = l
-                )
-                .into_owned()
-            )
+            md_escape(&t!(
+                "authoring.handout.module_line",
+                locale = l,
+                id = m.id.as_str(),
+                version = m.version,
+                lang = l
+            ))
         ));
     }
     for part in &doc.parts {
@@ -440,14 +438,22 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
         StepKind::Question(q) => {
             out.push_str(&format!(
                 "### {}\n\n",
-                md_escape(&t!("authoring.handout.question", locale = l, number = number))
+                md_escape(&t!(
+                    "authoring.handout.question",
+                    locale = l,
+                    number = number
+                ))
             ));
             out.push_str(&format!("{}\n\n", md_plain(&q.prompt)));
             if let Some(hint) = question_hint(q, l) {
                 out.push_str(&format!("*{}*\n\n", md_escape(&hint)));
             }
             for (i, c) in q.choices.iter().enumerate() {
-                let mark = if doc.facilitator && c.correct { "x" } else { " " };
+                let mark = if doc.facilitator && c.correct {
+                    "x"
+                } else {
+                    " "
+                };
                 out.push_str(&format!(
                     "- [{mark}] **{}.** {}",
                     letter(i),
@@ -464,20 +470,18 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
             out.push('\n');
             if doc.facilitator {
                 match answer_letters(q) {
-                    Some(letters) => {
-                        md_labelled(out, &doc.t("authoring.handout.answer"), &letters)
-                    }
+                    Some(letters) => md_labelled(out, &doc.t("authoring.handout.answer"), &letters),
                     None => out.push_str(&format!(
                         "*{}*\n\n",
                         md_escape(&doc.t("authoring.handout.no_right_answer"))
                     )),
                 }
-                if phase == Phase::Before {
+                if phase == Phase::Before && q.qtype.is_scored() {
                     out.push_str(&format!(
                         "*{}*\n\n",
                         md_escape(&doc.t("authoring.handout.no_reveal_before"))
                     ));
-                } else if let Some(e) = &q.explanation {
+                } else if let Some(e) = q.explanation.as_ref().filter(|_| phase != Phase::Before) {
                     md_labelled(out, &doc.t("authoring.handout.explanation"), e);
                 }
             }
@@ -579,7 +583,7 @@ ul, ol { margin: 0 0 6pt; padding-inline-start: 18pt; }
 .choices { list-style: none; padding-inline-start: 0; }
 .choices li { margin: 4pt 0; }
 .box { display: inline-block; width: 11pt; height: 11pt; border: 1pt solid #000; margin-inline-end: 6pt; vertical-align: -2pt; text-align: center; line-height: 10pt; font-size: 9pt; }
-.letter { font-weight: bold; margin-inline-end: 4pt; }
+.letter { font-weight: bold; }
 .right { font-weight: bold; }
 .label { font-weight: bold; }
 .facilitator { border-inline-start: 3pt solid #000; padding-inline-start: 6pt; }
@@ -660,7 +664,10 @@ fn html_sources(out: &mut String, doc: &Doc<'_>) {
     for s in &doc.module.sources {
         out.push_str(&format!("<li>{}", html_plain(&s.citation)));
         if let Some(url) = &s.url {
-            out.push_str(&format!(" <span class=\"url\">({})</span>", html_escape(url)));
+            out.push_str(&format!(
+                " <span class=\"url\">({})</span>",
+                html_escape(url)
+            ));
         }
         out.push_str("</li>\n");
     }
@@ -711,7 +718,11 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
         StepKind::Question(q) => {
             out.push_str(&format!(
                 "<h3>{}</h3>\n",
-                html_escape(&t!("authoring.handout.question", locale = l, number = number))
+                html_escape(&t!(
+                    "authoring.handout.question",
+                    locale = l,
+                    number = number
+                ))
             ));
             out.push_str(&format!(
                 "<p class=\"prompt\">{}</p>\n",
@@ -729,7 +740,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
                     ("", "")
                 };
                 out.push_str(&format!(
-                    "<li{class}><span class=\"box\">{tick}</span><span class=\"letter\">{}.</span>{}",
+                    "<li{class}><span class=\"box\">{tick}</span><bdi class=\"letter\">{}.</bdi> <bdi>{}</bdi>",
                     letter(i),
                     html_plain(&c.text)
                 ));
@@ -745,23 +756,20 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
             if doc.facilitator {
                 out.push_str("<div class=\"facilitator\">\n");
                 match answer_letters(q) {
-                    Some(letters) => html_labelled(
-                        out,
-                        "answer",
-                        &doc.t("authoring.handout.answer"),
-                        &letters,
-                    ),
+                    Some(letters) => {
+                        html_labelled(out, "answer", &doc.t("authoring.handout.answer"), &letters)
+                    }
                     None => out.push_str(&format!(
                         "<p class=\"answer\">{}</p>\n",
                         html_escape(&doc.t("authoring.handout.no_right_answer"))
                     )),
                 }
-                if phase == Phase::Before {
+                if phase == Phase::Before && q.qtype.is_scored() {
                     out.push_str(&format!(
                         "<p class=\"hint\">{}</p>\n",
                         html_escape(&doc.t("authoring.handout.no_reveal_before"))
                     ));
-                } else if let Some(e) = &q.explanation {
+                } else if let Some(e) = q.explanation.as_ref().filter(|_| phase != Phase::Before) {
                     html_labelled(
                         out,
                         "explanation",

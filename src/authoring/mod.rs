@@ -66,10 +66,8 @@ pub fn new_module_dir(dir: &Path, id: &str) -> Result<PathBuf, Failure> {
     let target = dir.join(id);
     if target.exists() {
         return Err(
-            Failure::new(t!("authoring.exists", path = target.display())).help(t!(
-                "authoring.exists_help",
-                id = id
-            )),
+            Failure::new(t!("authoring.exists", path = target.display()))
+                .help(t!("authoring.exists_help", id = id)),
         );
     }
     Ok(target)
@@ -77,10 +75,7 @@ pub fn new_module_dir(dir: &Path, id: &str) -> Result<PathBuf, Failure> {
 
 /// Writes `module.toml` into a new module folder, and the editor schemas beside the module
 /// folders where they are missing. Returns the module file and any schema files written.
-pub fn write_module(
-    target: &Path,
-    module_toml: &str,
-) -> Result<(PathBuf, Vec<PathBuf>), Failure> {
+pub fn write_module(target: &Path, module_toml: &str) -> Result<(PathBuf, Vec<PathBuf>), Failure> {
     std::fs::create_dir_all(target).map_err(|e| Failure::write(target, &e))?;
     let file = target.join("module.toml");
     std::fs::write(&file, module_toml).map_err(|e| Failure::write(&file, &e))?;
@@ -88,7 +83,8 @@ pub fn write_module(
         .parent()
         .unwrap_or_else(|| Path::new("."))
         .join(schema::SCHEMA_DIR);
-    let schemas = schema::write_missing(&schema_dir).map_err(|e| Failure::write(&schema_dir, &e))?;
+    let schemas =
+        schema::write_missing(&schema_dir).map_err(|e| Failure::write(&schema_dir, &e))?;
     Ok((file, schemas))
 }
 

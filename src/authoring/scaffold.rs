@@ -37,11 +37,25 @@ pub fn module_toml(id: &str, locale: &str) -> String {
     let mut out = String::new();
     out.push_str(MODULE_DIRECTIVE);
     out.push('\n');
-    out.push_str(&toml_comment(&t!("authoring.new.header", locale = l, id = id)));
+    out.push_str(&toml_comment(&t!(
+        "authoring.new.header",
+        locale = l,
+        id = id
+    )));
     out.push('\n');
 
-    key(&mut out, &t!("authoring.new.c_id", locale = l), "id", &toml_string(id));
-    key(&mut out, &t!("authoring.new.c_version", locale = l), "version", "1");
+    key(
+        &mut out,
+        &t!("authoring.new.c_id", locale = l),
+        "id",
+        &toml_string(id),
+    );
+    key(
+        &mut out,
+        &t!("authoring.new.c_version", locale = l),
+        "version",
+        "1",
+    );
     key(
         &mut out,
         &t!("authoring.new.c_source_locale", locale = l),
@@ -66,7 +80,12 @@ pub fn module_toml(id: &str, locale: &str) -> String {
         "audience",
         &text(t!("authoring.new.audience", locale = l)),
     );
-    key(&mut out, &t!("authoring.new.c_minutes", locale = l), "minutes", "30");
+    key(
+        &mut out,
+        &t!("authoring.new.c_minutes", locale = l),
+        "minutes",
+        "30",
+    );
 
     // Sources.
     out.push('\n');
@@ -122,7 +141,12 @@ pub fn module_toml(id: &str, locale: &str) -> String {
         "notes",
         &text(t!("authoring.new.slide_notes", locale = l)),
     );
-    key(&mut out, &t!("authoring.new.c_step_minutes", locale = l), "minutes", "3");
+    key(
+        &mut out,
+        &t!("authoring.new.c_step_minutes", locale = l),
+        "minutes",
+        "3",
+    );
     key(
         &mut out,
         &t!("authoring.new.c_step_sources", locale = l),
@@ -175,7 +199,12 @@ pub fn module_toml(id: &str, locale: &str) -> String {
         "type",
         &toml_string("single"),
     );
-    key(&mut out, &t!("authoring.new.c_check", locale = l), "check", "true");
+    key(
+        &mut out,
+        &t!("authoring.new.c_check", locale = l),
+        "check",
+        "true",
+    );
     key(
         &mut out,
         &t!("authoring.new.c_prompt", locale = l),
@@ -211,7 +240,12 @@ pub fn module_toml(id: &str, locale: &str) -> String {
         "correct",
         "true",
     );
-    choice(&mut out, "b", &t!("authoring.new.wrong_answer", locale = l), false);
+    choice(
+        &mut out,
+        "b",
+        &t!("authoring.new.wrong_answer", locale = l),
+        false,
+    );
     choice(
         &mut out,
         "c",
@@ -236,14 +270,24 @@ pub fn module_toml(id: &str, locale: &str) -> String {
         text(t!("authoring.new.multiple_explanation", locale = l))
     ));
     out.push_str("minutes = 3\n");
-    choice(&mut out, "a", &t!("authoring.new.right_answer", locale = l), true);
+    choice(
+        &mut out,
+        "a",
+        &t!("authoring.new.right_answer", locale = l),
+        true,
+    );
     choice(
         &mut out,
         "b",
         &t!("authoring.new.another_right_answer", locale = l),
         true,
     );
-    choice(&mut out, "c", &t!("authoring.new.wrong_answer", locale = l), false);
+    choice(
+        &mut out,
+        "c",
+        &t!("authoring.new.wrong_answer", locale = l),
+        false,
+    );
 
     // A true-or-false question.
     out.push('\n');
@@ -261,8 +305,18 @@ pub fn module_toml(id: &str, locale: &str) -> String {
         text(t!("authoring.new.true_false_explanation", locale = l))
     ));
     out.push_str("minutes = 2\n");
-    choice(&mut out, "true", &t!("authoring.new.true", locale = l), true);
-    choice(&mut out, "false", &t!("authoring.new.false", locale = l), false);
+    choice(
+        &mut out,
+        "true",
+        &t!("authoring.new.true", locale = l),
+        true,
+    );
+    choice(
+        &mut out,
+        "false",
+        &t!("authoring.new.false", locale = l),
+        false,
+    );
 
     // A confidence question.
     out.push('\n');
@@ -327,7 +381,14 @@ mod tests {
         kinds.sort_unstable();
         assert_eq!(
             kinds,
-            ["confidence", "multiple", "scenario", "single", "slide", "true_false"]
+            [
+                "confidence",
+                "multiple",
+                "scenario",
+                "single",
+                "slide",
+                "true_false"
+            ]
         );
     }
 

@@ -117,10 +117,18 @@ fn set(schema: &mut Value, key: &str, value: Value) {
     }
 }
 
-/// TOML has no null: an optional key is simply left out, so `Option<T>` means `T` here.
+/// TOML has no null: an optional key is simply left out, so `Option<T>` means `T` here. The
+/// Rust integer widths schemars notes as `format` (`int64`) mean nothing to a TOML editor.
 fn strip_null(value: &mut Value) {
     match value {
         Value::Object(obj) => {
+            if obj
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| f.starts_with("int") || f.starts_with("uint"))
+            {
+                obj.remove("format");
+            }
             if let Some(Value::Array(types)) = obj.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {
@@ -224,7 +232,10 @@ mod tests {
         assert!(step["properties"].get("type").is_some());
         assert!(step["properties"].get("qtype").is_none());
         let t = translation_schema();
-        assert_eq!(t["properties"]["status"]["enum"], json!(["draft", "reviewed"]));
+        assert_eq!(
+            t["properties"]["status"]["enum"],
+            json!(["draft", "reviewed"])
+        );
     }
 
     #[test]
@@ -238,7 +249,8 @@ mod tests {
     #[test]
     fn the_directive_points_at_the_schema_folder() {
         assert!(MODULE_DIRECTIVE.ends_with(&format!("../{SCHEMA_DIR}/{MODULE_SCHEMA_FILE}")));
-        assert!(TRANSLATION_DIRECTIVE
-            .ends_with(&format!("../{SCHEMA_DIR}/{TRANSLATION_SCHEMA_FILE}")));
+        assert!(
+            TRANSLATION_DIRECTIVE.ends_with(&format!("../{SCHEMA_DIR}/{TRANSLATION_SCHEMA_FILE}"))
+        );
     }
 }

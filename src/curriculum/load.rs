@@ -210,7 +210,11 @@ fn check_folder(folder: Folder) -> (Option<Module>, Vec<Diagnostic>) {
 
 /// Checks translation files against `module` and adds those that load; a later file replaces
 /// an earlier one for the same language.
-fn add_translations(module: &mut Module, translations: Vec<FolderFile>, diags: &mut Vec<Diagnostic>) {
+fn add_translations(
+    module: &mut Module,
+    translations: Vec<FolderFile>,
+    diags: &mut Vec<Diagnostic>,
+) {
     for tf in translations {
         let locale = tf.name.trim_end_matches(".toml").to_string();
         let file = match tf

@@ -25,7 +25,11 @@ pub type Text = Spanned<String>;
 )]
 pub struct RawModule {
     /// The module's permanent name: lowercase letters a-z, digits, - and _. Must equal the folder name. Never change it once the module is used.
-    #[schemars(with = "Option<String>", required, regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$"))]
+    #[schemars(
+        with = "Option<String>",
+        required,
+        regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    )]
     pub id: Option<Text>,
     /// The module's version, starting at 1. Raise it when a correct answer changes.
     #[schemars(with = "Option<i64>", required, range(min = 1, max = u32::MAX))]
@@ -62,7 +66,11 @@ pub struct RawModule {
 #[serde(deny_unknown_fields)]
 pub struct RawSource {
     /// A short name, unique among the module's sources. Steps refer to it.
-    #[schemars(with = "Option<String>", required, regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$"))]
+    #[schemars(
+        with = "Option<String>",
+        required,
+        regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    )]
     pub id: Option<Text>,
     /// The citation as it should be shown.
     #[schemars(with = "Option<String>", required, regex(pattern = r"\S"))]
@@ -81,7 +89,11 @@ pub struct RawSource {
 )]
 pub struct RawStep {
     /// The step's permanent name, unique in the module: lowercase letters a-z, digits, - and _.
-    #[schemars(with = "Option<String>", required, regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$"))]
+    #[schemars(
+        with = "Option<String>",
+        required,
+        regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    )]
     pub id: Option<Text>,
     /// What sort of step this is: "slide" (information), "scenario" (a story to discuss) or "question".
     #[schemars(with = "Option<String>", required)]
@@ -134,7 +146,11 @@ pub struct RawStep {
 #[serde(deny_unknown_fields)]
 pub struct RawChoice {
     /// The choice's permanent name, unique within the question: lowercase letters a-z, digits, - and _.
-    #[schemars(with = "Option<String>", required, regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$"))]
+    #[schemars(
+        with = "Option<String>",
+        required,
+        regex(pattern = r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    )]
     pub id: Option<Text>,
     /// The answer as shown.
     #[schemars(with = "Option<String>", required, regex(pattern = r"\S"))]

@@ -82,7 +82,9 @@ pub fn units(en: &LocaleFile) -> Vec<Unit> {
     }
     for u in &mut out {
         if u.plural {
-            u.source = groups.get(u.key.as_str()).map_or_else(String::new, |g| g.join("\n"));
+            u.source = groups
+                .get(u.key.as_str())
+                .map_or_else(String::new, |g| g.join("\n"));
         }
     }
     out
@@ -109,7 +111,8 @@ pub fn placeholders(text: &str) -> BTreeSet<String> {
 /// left out (plural forms such as Arabic "one" or "two" often write the number as a word).
 fn expected(en: &LocaleFile, key: &str) -> Option<(BTreeSet<String>, bool)> {
     if let Some(e) = en.get(key) {
-        let plural = plural_parts(key).is_some_and(|(b, _)| en.get(&format!("{b}.other")).is_some());
+        let plural =
+            plural_parts(key).is_some_and(|(b, _)| en.get(&format!("{b}.other")).is_some());
         return Some((placeholders(&e.value), plural));
     }
     let (base, _) = plural_parts(key)?;
@@ -230,9 +233,12 @@ pub fn audit(file: &LocaleFile, en: &LocaleFile) -> Vec<Diagnostic> {
                 None => t!("locale.unknown_key_help").into_owned(),
             };
             out.push(
-                Diagnostic::warning("unknown-key", t!("locale.unknown_key", key = e.key.as_str()))
-                    .at(&file.file, Some(e.key_span.clone()))
-                    .help(help),
+                Diagnostic::warning(
+                    "unknown-key",
+                    t!("locale.unknown_key", key = e.key.as_str()),
+                )
+                .at(&file.file, Some(e.key_span.clone()))
+                .help(help),
             );
             continue;
         }
@@ -334,7 +340,8 @@ mod tests {
         parse_text(locale, "x.yml", text).unwrap()
     }
 
-    const EN: &str = "a: \"Hello %{name}\"\nb: \"Bye\"\nn.one: \"%{count} file\"\nn.other: \"%{count} files\"\n";
+    const EN: &str =
+        "a: \"Hello %{name}\"\nb: \"Bye\"\nn.one: \"%{count} file\"\nn.other: \"%{count} files\"\n";
 
     #[test]
     fn plural_groups_count_once() {
@@ -362,10 +369,17 @@ mod tests {
     #[test]
     fn missing_unknown_and_plural_forms() {
         let en = file("en", EN);
-        let ar = file("ar", "a: \"مرحبا %{name}\"\nc: \"x\"\nn.other: \"%{count} ملفات\"\n");
+        let ar = file(
+            "ar",
+            "a: \"مرحبا %{name}\"\nc: \"x\"\nn.other: \"%{count} ملفات\"\n",
+        );
         let d = audit(&ar, &en);
         let codes: Vec<_> = d.iter().map(|d| d.code).collect();
-        assert_eq!(codes, ["unknown-key", "untranslated", "plural-forms"], "{d:?}");
+        assert_eq!(
+            codes,
+            ["unknown-key", "untranslated", "plural-forms"],
+            "{d:?}"
+        );
         let c = counts(&ar, &en);
         assert_eq!((c.total, c.translated, c.missing), (3, 2, 1));
     }

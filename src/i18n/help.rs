@@ -159,17 +159,21 @@ pub fn error_text(e: &clap::Error) -> String {
                 .into_owned()
             }
         }
-        ErrorKind::UnknownArgument => {
-            t!("cli.error.unknown_argument", arg = get(ContextKind::InvalidArg)).into_owned()
-        }
+        ErrorKind::UnknownArgument => t!(
+            "cli.error.unknown_argument",
+            arg = get(ContextKind::InvalidArg)
+        )
+        .into_owned(),
         ErrorKind::InvalidSubcommand => t!(
             "cli.error.unknown_command",
             name = get(ContextKind::InvalidSubcommand)
         )
         .into_owned(),
-        ErrorKind::MissingRequiredArgument => {
-            t!("cli.error.missing_argument", args = get(ContextKind::InvalidArg)).into_owned()
-        }
+        ErrorKind::MissingRequiredArgument => t!(
+            "cli.error.missing_argument",
+            args = get(ContextKind::InvalidArg)
+        )
+        .into_owned(),
         ErrorKind::MissingSubcommand => t!("cli.error.missing_command").into_owned(),
         ErrorKind::ArgumentConflict => t!(
             "cli.error.conflict",

@@ -27,9 +27,9 @@ pub fn set(locale: &str) {
 
 /// The built-in locale files: (locale, file name, contents).
 pub fn builtin_sources() -> impl Iterator<Item = (String, &'static str, &'static [u8])> {
-    builtin::BUILTIN_LOCALES.iter().filter_map(|(name, bytes)| {
-        runtime::locale_of(name).map(|locale| (locale, *name, *bytes))
-    })
+    builtin::BUILTIN_LOCALES
+        .iter()
+        .filter_map(|(name, bytes)| runtime::locale_of(name).map(|locale| (locale, *name, *bytes)))
 }
 
 /// A built-in locale file, parsed (`None` if there is none for `locale`).

@@ -217,10 +217,7 @@ mod tests {
     #[test]
     fn english_and_spanish() {
         assert_eq!(cats("en", &[0, 1, 2, 21]), [Other, One, Other, Other]);
-        assert_eq!(
-            cats("es", &[0, 1, 2, 1_000_000]),
-            [Other, One, Other, Many]
-        );
+        assert_eq!(cats("es", &[0, 1, 2, 1_000_000]), [Other, One, Other, Many]);
     }
 
     #[test]
@@ -234,7 +231,10 @@ mod tests {
     #[test]
     fn arabic_has_six_forms() {
         assert_eq!(
-            cats("ar", &[0, 1, 2, 3, 10, 11, 99, 100, 101, 102, 103, 111, 1000]),
+            cats(
+                "ar",
+                &[0, 1, 2, 3, 10, 11, 99, 100, 101, 102, 103, 111, 1000]
+            ),
             [Zero, One, Two, Few, Few, Many, Many, Other, Other, Other, Few, Many, Other]
         );
         assert_eq!(forms("ar"), [Zero, One, Two, Few, Many, Other]);

@@ -103,7 +103,11 @@ pub fn read_file(path: &Path) -> (Option<LocaleFile>, Vec<Diagnostic>) {
 }
 
 /// Checks the text of a locale file; the file is usable when the first item is `Some`.
-pub fn read_bytes(locale: &str, display: &str, bytes: &[u8]) -> (Option<LocaleFile>, Vec<Diagnostic>) {
+pub fn read_bytes(
+    locale: &str,
+    display: &str,
+    bytes: &[u8],
+) -> (Option<LocaleFile>, Vec<Diagnostic>) {
     let file = match crate::curriculum::validate::decode(display, bytes) {
         Ok(f) => f,
         Err(d) => return (None, vec![*d]),

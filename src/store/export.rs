@@ -113,7 +113,7 @@ pub(super) struct Published {
 /// headcount, published; or when none was given, the most who answered, unpublished). Each
 /// single, true/false or confidence tally is a line: its counts add up to `H` when everyone
 /// answered, which a reader may assume. Multiple-choice counts tie to nothing published.
-pub(super) fn protect_session(rec: &Record, k: u32) -> Published {
+pub(super) fn protect_session(rec: &Record, k: u32, table: &mut Table) -> Published {
     let small = |v: u32| v >= 1 && v < k;
     let h = participants(rec);
     let any_small = small(h) || rec.counts.iter().any(|&c| small(c));
@@ -123,7 +123,7 @@ pub(super) fn protect_session(rec: &Record, k: u32) -> Published {
             cells: rec.counts.iter().map(|&c| Cell::Value(c)).collect(),
         };
     }
-    let mut table = Table::new();
+    table.clear();
     for &c in &rec.counts {
         table.entry(u64::from(c), true);
     }
@@ -131,7 +131,7 @@ pub(super) fn protect_session(rec: &Record, k: u32) -> Published {
     for t in &rec.tallies {
         let q = &rec.shape.questions[t.question];
         if one_answer_each(q.qtype) {
-            table.line((t.start..t.start + q.choices.len()).collect(), total);
+            table.line(t.start..t.start + q.choices.len(), total);
         }
     }
     let hidden = table.protect(k);
@@ -170,14 +170,29 @@ impl Store {
         };
         match options.format {
             ExportFormat::Csv => {
-                let mut w = CsvWriter::new(options.with_group);
-                out.write_all(w.header().as_bytes()).map_err(werr)?;
+                out.write_all(csv_header(options.with_group).as_bytes())
+                    .map_err(werr)?;
                 let mut summary = ExportSummary::default();
-                self.for_each_record(filter, |rec| {
-                    let published = protect_session(rec, k);
-                    w.session(rec, &published, &mut summary);
-                    out.write_all(w.buf.as_bytes()).map_err(werr)
-                })?;
+                self.scan(
+                    filter,
+                    true,
+                    |batch, shapes| {
+                        let mut part = ExportSummary::default();
+                        let mut buf = String::with_capacity(batch.rows.len() * 8192);
+                        let (mut table, mut prefix) = (Table::new(), String::new());
+                        for row in &batch.rows {
+                            let rec = batch.record(row, shapes)?;
+                            let published = protect_session(&rec, k, &mut table);
+                            csv_session(&mut buf, &mut prefix, &rec, &published, options);
+                            tally_summary(&published, &mut part);
+                        }
+                        Ok((buf, part))
+                    },
+                    |(buf, part)| {
+                        summary.add(&part);
+                        out.write_all(buf.as_bytes()).map_err(werr)
+                    },
+                )?;
                 Ok(summary)
             }
             ExportFormat::Json => {
@@ -187,18 +202,33 @@ impl Store {
                     "{{\"format\":\"waymark-export\",\"format_version\":1,\"min_cell\":{k},\"sessions\":["
                 )
                 .map_err(werr)?;
-                self.for_each_record(filter, |rec| {
-                    let published = protect_session(rec, k);
-                    if summary.sessions > 0 {
-                        out.write_all(b",").map_err(werr)?;
-                    }
-                    let session =
-                        JsonSession::new(rec, &published, &rec.shape.json, options.with_group);
-                    serde_json::to_writer(&mut *out, &session)
-                        .map_err(|e| werr(std::io::Error::other(e)))?;
-                    tally_summary(&published, &mut summary);
-                    Ok(())
-                })?;
+                self.scan(
+                    filter,
+                    true,
+                    |batch, shapes| {
+                        let mut part = ExportSummary::default();
+                        let mut buf = Vec::with_capacity(batch.rows.len() * 4096);
+                        let mut table = Table::new();
+                        for row in &batch.rows {
+                            let rec = batch.record(row, shapes)?;
+                            let published = protect_session(&rec, k, &mut table);
+                            if !buf.is_empty() {
+                                buf.push(b',');
+                            }
+                            let session = JsonSession::new(&rec, &published, options.with_group);
+                            serde_json::to_writer(&mut buf, &session).map_err(|e| e.to_string())?;
+                            tally_summary(&published, &mut part);
+                        }
+                        Ok((buf, part))
+                    },
+                    |(buf, part)| {
+                        if summary.sessions > 0 && !buf.is_empty() {
+                            out.write_all(b",").map_err(werr)?;
+                        }
+                        summary.add(&part);
+                        out.write_all(&buf).map_err(werr)
+                    },
+                )?;
                 out.write_all(b"]}\n").map_err(werr)?;
                 Ok(summary)
             }
@@ -212,6 +242,14 @@ impl Store {
                 self.export_dhis2(filter, map, k, out, target)
             }
         }
+    }
+}
+
+impl ExportSummary {
+    fn add(&mut self, other: &ExportSummary) {
+        self.sessions += other.sessions;
+        self.cells += other.cells;
+        self.suppressed += other.suppressed;
     }
 }
 
@@ -265,86 +303,72 @@ fn push_cell(out: &mut String, c: Cell) {
     }
 }
 
-/// Long-format CSV: one row per session, phase, question and choice.
-struct CsvWriter {
-    with_group: bool,
-    buf: String,
-    prefix: String,
+fn csv_header(with_group: bool) -> String {
+    let group = if with_group { ",group" } else { "" };
+    format!(
+        "session_id,module_id,module_version,content_hash,locale,mode,date,planned_minutes,\
+         actual_minutes,headcount{group},phase,question,question_type,choice,correct,count\n"
+    )
 }
 
-impl CsvWriter {
-    fn new(with_group: bool) -> CsvWriter {
-        CsvWriter {
-            with_group,
-            buf: String::with_capacity(1 << 16),
-            prefix: String::new(),
-        }
+/// Long-format CSV: one row per session, phase, question and choice, appended to `buf`.
+fn csv_session(
+    buf: &mut String,
+    prefix: &mut String,
+    rec: &Record,
+    p: &Published,
+    options: &ExportOptions,
+) {
+    prefix.clear();
+    for s in [
+        rec.session_id.as_str(),
+        rec.module_id.as_str(),
+        &rec.module_version.to_string(),
+        rec.content_hash.as_str(),
+        rec.locale.as_str(),
+        rec.mode.name(),
+        rec.date.as_str(),
+        &rec.planned_minutes.to_string(),
+        &rec.actual_minutes.to_string(),
+    ] {
+        csv_text(prefix, s, false);
+        prefix.push(',');
     }
-
-    fn header(&self) -> String {
-        let group = if self.with_group { ",group" } else { "" };
-        format!(
-            "session_id,module_id,module_version,content_hash,locale,mode,date,planned_minutes,\
-             actual_minutes,headcount{group},phase,question,question_type,choice,correct,count\n"
-        )
+    if let Some(h) = p.headcount {
+        push_cell(prefix, h);
     }
-
-    fn session(&mut self, rec: &Record, p: &Published, summary: &mut ExportSummary) {
-        let pre = &mut self.prefix;
-        pre.clear();
-        for s in [
-            rec.session_id.as_str(),
-            rec.module_id.as_str(),
-            &rec.module_version.to_string(),
-            rec.content_hash.as_str(),
-            rec.locale.as_str(),
-            rec.mode.name(),
-            rec.date.as_str(),
-            &rec.planned_minutes.to_string(),
-            &rec.actual_minutes.to_string(),
-        ] {
-            csv_text(pre, s, false);
-            pre.push(',');
+    prefix.push(',');
+    if options.with_group {
+        if let Some(g) = &rec.group {
+            csv_text(prefix, g, true);
         }
-        if let Some(h) = p.headcount {
-            push_cell(pre, h);
-        }
-        pre.push(',');
-        if self.with_group {
-            if let Some(g) = &rec.group {
-                csv_text(pre, g, true);
-            }
-            pre.push(',');
-        }
-        let buf = &mut self.buf;
-        buf.clear();
-        for phase in Phase::ALL {
-            for t in rec.tallies.iter().filter(|t| t.phase == phase) {
-                let q = &rec.shape.questions[t.question];
-                for (j, choice) in q.choices.iter().enumerate() {
-                    buf.push_str(pre);
-                    buf.push_str(phase.name());
-                    buf.push(',');
-                    buf.push_str(&q.id);
-                    buf.push(',');
-                    buf.push_str(q.qtype.name());
-                    buf.push(',');
-                    buf.push_str(choice);
-                    buf.push(',');
-                    if q.qtype.is_scored() {
-                        buf.push_str(if q.correct.contains(choice) {
-                            "true"
-                        } else {
-                            "false"
-                        });
-                    }
-                    buf.push(',');
-                    push_cell(buf, p.cells[t.start + j]);
-                    buf.push('\n');
+        prefix.push(',');
+    }
+    for phase in Phase::ALL {
+        for t in rec.tallies.iter().filter(|t| t.phase == phase) {
+            let q = &rec.shape.questions[t.question];
+            for (j, choice) in q.choices.iter().enumerate() {
+                buf.push_str(prefix);
+                buf.push_str(phase.name());
+                buf.push(',');
+                buf.push_str(&q.id);
+                buf.push(',');
+                buf.push_str(q.qtype.name());
+                buf.push(',');
+                buf.push_str(choice);
+                buf.push(',');
+                if q.qtype.is_scored() {
+                    buf.push_str(if q.correct.contains(choice) {
+                        "true"
+                    } else {
+                        "false"
+                    });
                 }
+                buf.push(',');
+                push_cell(buf, p.cells[t.start + j]);
+                buf.push('\n');
             }
         }
-        tally_summary(p, summary);
     }
 }
 
@@ -374,12 +398,7 @@ struct JsonSession<'a> {
 }
 
 impl<'a> JsonSession<'a> {
-    fn new(
-        rec: &'a Record,
-        p: &'a Published,
-        questions: &'a serde_json::value::RawValue,
-        with_group: bool,
-    ) -> JsonSession<'a> {
+    fn new(rec: &'a Record, p: &'a Published, with_group: bool) -> JsonSession<'a> {
         JsonSession {
             session_id: &rec.session_id,
             module_id: &rec.module_id,
@@ -396,7 +415,7 @@ impl<'a> JsonSession<'a> {
             } else {
                 None
             },
-            questions,
+            questions: &rec.shape.json,
             tallies: rec
                 .tallies
                 .iter()
@@ -586,13 +605,100 @@ impl Dhis2Map {
     }
 }
 
+/// Sums for one question of one module in one period.
+#[derive(Default)]
+struct QuestionSums {
+    qtype: Option<QuestionType>,
+    asked: [bool; 3],
+    /// Per phase: choice -> count.
+    phases: [BTreeMap<String, u64>; 3],
+}
+
 /// Sums for one module in one period.
 #[derive(Default)]
 struct PeriodSums {
     sessions: u64,
     participants: u64,
-    /// (question, phase index) -> (type, choice -> count).
-    tallies: BTreeMap<(String, usize), (QuestionType, BTreeMap<String, u64>)>,
+    questions: BTreeMap<String, QuestionSums>,
+}
+
+/// By (period, module id).
+type Sums = BTreeMap<(String, String), PeriodSums>;
+
+fn add_session(sums: &mut Sums, period: String, rec: &Record) {
+    let s = sums.entry((period, rec.module_id.clone())).or_default();
+    s.sessions += 1;
+    s.participants += u64::from(participants(rec));
+    for t in &rec.tallies {
+        let q = &rec.shape.questions[t.question];
+        if !s.questions.contains_key(&q.id) {
+            s.questions.insert(q.id.clone(), QuestionSums::default());
+        }
+        let Some(qs) = s.questions.get_mut(&q.id) else {
+            continue;
+        };
+        let p = codec::phase_index(t.phase);
+        qs.qtype = Some(q.qtype);
+        qs.asked[p] = true;
+        for (c, &n) in q.choices.iter().zip(rec.tally_counts(t)) {
+            match qs.phases[p].get_mut(c) {
+                Some(v) => *v += u64::from(n),
+                None => {
+                    qs.phases[p].insert(c.clone(), u64::from(n));
+                }
+            }
+        }
+    }
+}
+
+fn merge_sums(into: &mut Sums, from: Sums) {
+    for (key, s) in from {
+        let t = into.entry(key).or_default();
+        t.sessions += s.sessions;
+        t.participants += s.participants;
+        for (q, qs) in s.questions {
+            let tq = t.questions.entry(q).or_default();
+            tq.qtype = tq.qtype.or(qs.qtype);
+            for (p, counts) in qs.phases.into_iter().enumerate() {
+                tq.asked[p] |= qs.asked[p];
+                for (c, n) in counts {
+                    *tq.phases[p].entry(c).or_insert(0) += n;
+                }
+            }
+        }
+    }
+}
+
+/// What the data holds that the mapping does not name.
+fn unmapped(sums: &Sums, map: &Dhis2Map) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for ((_, module), s) in sums {
+        let Some(mm) = map.modules.get(module) else {
+            out.insert(module.clone());
+            continue;
+        };
+        for (q, qs) in &s.questions {
+            let qm = mm.questions.get(q);
+            for (p, phase) in Phase::ALL.into_iter().enumerate() {
+                if !qs.asked[p] {
+                    continue;
+                }
+                match qm {
+                    Some(qm) if qm.element(phase).is_some() => {
+                        for c in qs.phases[p].keys() {
+                            if !qm.choices.contains_key(c) {
+                                out.insert(format!("{module}.questions.{q}.choices.{c}"));
+                            }
+                        }
+                    }
+                    _ => {
+                        out.insert(format!("{module}.questions.{q}.{}", phase.name()));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Store {
@@ -604,58 +710,30 @@ impl Store {
         out: &mut dyn Write,
         target: &Path,
     ) -> Result<ExportSummary, StoreError> {
-        let mut sums: BTreeMap<(String, String), PeriodSums> = BTreeMap::new();
+        let mut sums = Sums::new();
         let mut summary = ExportSummary::default();
-        let mut unmapped = BTreeSet::new();
-        self.for_each_record(filter, |rec| {
-            let day = chrono::NaiveDate::parse_from_str(&rec.date, "%Y-%m-%d")
-                .map_err(|e| self.damaged(e.to_string()))?;
-            let s = sums
-                .entry((map.period.of(day), rec.module_id.clone()))
-                .or_default();
-            s.sessions += 1;
-            s.participants += u64::from(participants(rec));
-            summary.sessions += 1;
-            let mm = map.modules.get(&rec.module_id);
-            if mm.is_none() {
-                unmapped.insert(rec.module_id.clone());
-            }
-            for t in &rec.tallies {
-                let q = &rec.shape.questions[t.question];
-                let qm = mm.and_then(|m| m.questions.get(&q.id));
-                match qm {
-                    Some(qm) if qm.element(t.phase).is_some() => {
-                        for c in &q.choices {
-                            if !qm.choices.contains_key(c) {
-                                unmapped.insert(format!(
-                                    "{}.questions.{}.choices.{c}",
-                                    rec.module_id, q.id
-                                ));
-                            }
-                        }
-                    }
-                    _ if mm.is_some() => {
-                        unmapped.insert(format!(
-                            "{}.questions.{}.{}",
-                            rec.module_id,
-                            q.id,
-                            t.phase.name()
-                        ));
-                    }
-                    _ => {}
+        self.scan(
+            filter,
+            false,
+            |batch, shapes| {
+                let mut part = Sums::new();
+                for row in &batch.rows {
+                    let rec = batch.record(row, shapes)?;
+                    let day = chrono::NaiveDate::parse_from_str(&rec.date, "%Y-%m-%d")
+                        .map_err(|e| e.to_string())?;
+                    add_session(&mut part, map.period.of(day), &rec);
                 }
-                let entry = s
-                    .tallies
-                    .entry((q.id.clone(), codec::phase_index(t.phase)))
-                    .or_insert_with(|| (q.qtype, BTreeMap::new()));
-                for (c, &n) in q.choices.iter().zip(rec.tally_counts(t)) {
-                    *entry.1.entry(c.clone()).or_insert(0) += u64::from(n);
-                }
-            }
-            Ok(())
-        })?;
+                Ok((part, batch.rows.len() as u64))
+            },
+            |(part, n)| {
+                merge_sums(&mut sums, part);
+                summary.sessions += n;
+                Ok(())
+            },
+        )?;
 
         let mut rows: Vec<(String, String, String, u64)> = Vec::new();
+        let mut table = Table::new();
         for ((period, module), s) in &sums {
             let Some(mm) = map.modules.get(module) else {
                 continue;
@@ -670,25 +748,27 @@ impl Store {
             }
             // The table for this module and period: participants, and every summed count;
             // published where the mapping names it.
-            let mut table = Table::new();
+            table.clear();
             let total = table.entry(s.participants, mm.participants.is_some());
             let mut cells: Vec<(usize, String, String, u64)> = Vec::new();
-            for ((q, p), (qtype, counts)) in &s.tallies {
-                let phase = Phase::ALL[*p];
+            for (q, qs) in &s.questions {
                 let qm = mm.questions.get(q);
-                let de = qm.and_then(|qm| qm.element(phase));
-                let mut members = Vec::new();
-                for (c, &n) in counts {
-                    let coc = qm.and_then(|qm| qm.choices.get(c));
-                    let published = de.is_some() && coc.is_some();
-                    let id = table.entry(n, published);
-                    members.push(id);
-                    if let (Some(de), Some(coc)) = (de, coc) {
-                        cells.push((id, de.to_string(), coc.clone(), n));
+                for (p, phase) in Phase::ALL.into_iter().enumerate() {
+                    if !qs.asked[p] {
+                        continue;
                     }
-                }
-                if one_answer_each(*qtype) {
-                    table.line(members, total);
+                    let de = qm.and_then(|qm| qm.element(phase));
+                    let first = table.len();
+                    for (c, &n) in &qs.phases[p] {
+                        let coc = qm.and_then(|qm| qm.choices.get(c));
+                        let id = table.entry(n, de.is_some() && coc.is_some());
+                        if let (Some(de), Some(coc)) = (de, coc) {
+                            cells.push((id, de.to_string(), coc.clone(), n));
+                        }
+                    }
+                    if qs.qtype.is_some_and(one_answer_each) {
+                        table.line(first..table.len(), total);
+                    }
                 }
             }
             let hidden = table.protect(k);
@@ -731,7 +811,7 @@ impl Store {
             }
         }
         out.write_all(buf.as_bytes()).map_err(werr)?;
-        summary.unmapped = unmapped.into_iter().collect();
+        summary.unmapped = unmapped(&sums, map).into_iter().collect();
         Ok(summary)
     }
 }
@@ -750,7 +830,7 @@ mod tests {
     #[test]
     fn a_lone_small_count_takes_a_partner_and_the_headcount_stays() {
         let rec = Record::from_result(&sample()).unwrap();
-        let p = protect_session(&rec, 5);
+        let p = protect_session(&rec, 5, &mut Table::new());
         // pay/before: 8, 10, 2 of 20 -> 2 is suppressed, and 8 (the smallest other non-zero)
         // with it; pay/after: 15, 5, 0 of 20 -> nothing small.
         assert_eq!(p.headcount, Some(Cell::Value(20)));
@@ -775,7 +855,7 @@ mod tests {
             t.counts = [("a".to_string(), 3), ("b".to_string(), 1)].into();
         }
         let rec = Record::from_result(&s).unwrap();
-        let p = protect_session(&rec, 5);
+        let p = protect_session(&rec, 5, &mut Table::new());
         assert_eq!(p.headcount, Some(Cell::Suppressed));
         assert!(p
             .cells

@@ -80,27 +80,36 @@ impl Store {
             "{{\"format\":\"{BUNDLE_FORMAT}\",\"format_version\":{BUNDLE_VERSION},\"sessions\":"
         )
         .map_err(werr)?;
-        // Buffered before hashing: serde writes in small pieces.
-        let mut hashing = std::io::BufWriter::with_capacity(
-            1 << 16,
-            Hashing {
-                out: &mut *out,
-                hash: Sha256::new(),
-            },
-        );
+        let mut hashing = Hashing {
+            out: &mut *out,
+            hash: Sha256::new(),
+        };
         hashing.write_all(b"[").map_err(werr)?;
         let mut n = 0u64;
-        self.for_each_record(filter, |rec| {
-            if n > 0 {
-                hashing.write_all(b",").map_err(werr)?;
-            }
-            serde_json::to_writer(&mut hashing, &rec.as_session_record())
-                .map_err(|e| werr(std::io::Error::other(e)))?;
-            n += 1;
-            Ok(())
-        })?;
+        self.scan(
+            filter,
+            true,
+            |batch, shapes| {
+                let mut buf = Vec::with_capacity(batch.rows.len() * 4096);
+                for row in &batch.rows {
+                    let rec = batch.record(row, shapes)?;
+                    if !buf.is_empty() {
+                        buf.push(b',');
+                    }
+                    serde_json::to_writer(&mut buf, &rec.as_session_record())
+                        .map_err(|e| e.to_string())?;
+                }
+                Ok((buf, batch.rows.len() as u64))
+            },
+            |(buf, count)| {
+                if n > 0 && !buf.is_empty() {
+                    hashing.write_all(b",").map_err(werr)?;
+                }
+                n += count;
+                hashing.write_all(&buf).map_err(werr)
+            },
+        )?;
         hashing.write_all(b"]").map_err(werr)?;
-        let hashing = hashing.into_inner().map_err(|e| werr(e.into_error()))?;
         let digest = hex(&hashing.hash.finalize());
         writeln!(out, ",\"sha256\":\"{digest}\"}}").map_err(werr)?;
         Ok(n)

@@ -10,6 +10,7 @@ mod record;
 pub mod report;
 #[doc(hidden)]
 pub mod sample;
+mod scan;
 mod schema;
 pub mod suppress;
 

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::codec::{self, Record, Shape};
+use super::codec::{Record, Shape};
 use super::{Context, Filter, Store, StoreError};
-use crate::session::{AnswerMode, SessionResult};
+use crate::session::SessionResult;
 
 /// What `record` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,57 +181,6 @@ impl Store {
             path: self.path.clone(),
             detail: what.into(),
         }
-    }
-
-    /// Calls `each` with every session the filter covers, in date then id order.
-    pub(super) fn for_each_record(
-        &self,
-        filter: &Filter,
-        mut each: impl FnMut(&Record) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let shapes = self.shapes()?;
-        let (clause, params) = filter.sql();
-        let sql = format!(
-            "SELECT session_id, module_id, module_version, content_hash, locale, mode, day,
-                    planned_minutes, actual_minutes, headcount, group_label, shape, counts
-             FROM session{clause} ORDER BY day, session_id"
-        );
-        let mut stmt = self.conn.prepare(&sql).at(&self.path)?;
-        let mut rows = stmt
-            .query(rusqlite::params_from_iter(params))
-            .at(&self.path)?;
-        let mut tallies = Vec::new();
-        let mut counts = Vec::new();
-        while let Some(r) = rows.next().at(&self.path)? {
-            let shape_id: i64 = r.get(11).at(&self.path)?;
-            let shape = shapes.get(&shape_id).ok_or_else(|| self.damaged("shape"))?;
-            let blob = r.get_ref(12).at(&self.path)?;
-            let blob = blob.as_blob().map_err(|e| self.damaged(e.to_string()))?;
-            if !codec::unpack(shape, blob, &mut tallies, &mut counts) {
-                return Err(self.damaged("counts"));
-            }
-            let mode: String = r.get(5).at(&self.path)?;
-            let rec = Record {
-                session_id: r.get(0).at(&self.path)?,
-                module_id: r.get(1).at(&self.path)?,
-                module_version: r.get(2).at(&self.path)?,
-                content_hash: r.get(3).at(&self.path)?,
-                locale: r.get(4).at(&self.path)?,
-                mode: AnswerMode::parse(&mode).ok_or_else(|| self.damaged("mode"))?,
-                date: r.get(6).at(&self.path)?,
-                planned_minutes: r.get(7).at(&self.path)?,
-                actual_minutes: r.get(8).at(&self.path)?,
-                headcount: r.get(9).at(&self.path)?,
-                group: r.get(10).at(&self.path)?,
-                shape: Arc::clone(shape),
-                tallies: std::mem::take(&mut tallies),
-                counts: std::mem::take(&mut counts),
-            };
-            each(&rec)?;
-            tallies = rec.tallies;
-            counts = rec.counts;
-        }
-        Ok(())
     }
 
     /// The stored sessions a filter covers, as `SessionResult`s (date then id order).

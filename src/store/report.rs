@@ -9,10 +9,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::codec::{self, PackedTally, Shape};
-use super::{Context, Filter, Store, StoreError};
+use super::{Filter, Store, StoreError};
 use crate::curriculum::QuestionType;
 use crate::session::result::{normalised_gain, percent_correct, respondents};
-use crate::session::{GainBand, Phase};
+use crate::session::GainBand;
 
 /// Everything a report shows. Shares (`before`, `percent_correct`, ...) run from 0 to 1.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -95,34 +95,36 @@ impl Report {
     }
 }
 
-/// Reads the sessions a filter covers and adds them up. Read-only.
+/// Reads the sessions a filter covers and adds them up, on every core. Read-only.
 pub fn report(store: &Store, filter: &Filter) -> Result<Report, StoreError> {
-    let shapes = store.shapes()?;
-    let (clause, params) = filter.sql();
-    let sql = format!(
-        "SELECT module_id, module_version, day, headcount, shape, counts FROM session{clause}"
-    );
-    let mut stmt = store.conn.prepare(&sql).at(&store.path)?;
-    let mut rows = stmt
-        .query(rusqlite::params_from_iter(params))
-        .at(&store.path)?;
     let mut acc = Totals::default();
-    let path = &store.path;
-    while let Some(r) = rows.next().at(path)? {
-        let bad = |e: rusqlite::types::FromSqlError| store.damaged(e.to_string());
-        let module = r.get_ref(0).at(path)?.as_str().map_err(bad)?;
-        let version: u32 = r.get(1).at(path)?;
-        let day = r.get_ref(2).at(path)?.as_str().map_err(bad)?;
-        let headcount: Option<u32> = r.get(3).at(path)?;
-        let shape_id: i64 = r.get(4).at(path)?;
-        let blob = r.get_ref(5).at(path)?.as_blob().map_err(bad)?;
-        let shape = shapes
-            .get(&shape_id)
-            .ok_or_else(|| store.damaged("shape"))?;
-        if !acc.add(module, version, day, headcount, shape_id, shape, blob) {
-            return Err(store.damaged("counts"));
-        }
-    }
+    store.scan(
+        filter,
+        false,
+        |batch, shapes| {
+            let mut part = Totals::default();
+            for row in &batch.rows {
+                let shape = shapes.get(row.shape)?;
+                let added = part.add(
+                    batch.module_id(row),
+                    row.module_version,
+                    batch.day(row),
+                    row.headcount,
+                    row.shape,
+                    shape,
+                    batch.counts(row),
+                );
+                if !added {
+                    return Err("counts".to_string());
+                }
+            }
+            Ok(part)
+        },
+        |part| {
+            acc.merge(part);
+            Ok(())
+        },
+    )?;
     Ok(acc.finish())
 }
 
@@ -131,8 +133,8 @@ pub fn report(store: &Store, filter: &Filter) -> Result<Report, StoreError> {
 pub(super) fn query_plan(store: &Store, filter: &Filter) -> Vec<String> {
     let (clause, params) = filter.sql();
     let sql = format!(
-        "EXPLAIN QUERY PLAN SELECT module_id, module_version, day, headcount, shape, counts \
-         FROM session{clause}"
+        "EXPLAIN QUERY PLAN SELECT {} FROM session{clause}",
+        super::scan::COLUMNS
     );
     let mut stmt = store.conn.prepare(&sql).unwrap();
     stmt.query_map(rusqlite::params_from_iter(params), |r| {
@@ -361,6 +363,65 @@ impl Totals {
         true
     }
 
+    /// Adds the sums of another batch (batches are merged in row order).
+    fn merge(&mut self, other: Totals) {
+        self.sessions += other.sessions;
+        self.participants += other.participants;
+        for m in other.modules {
+            let i = self.module(&m.id);
+            let t = &mut self.modules[i];
+            t.sessions += m.sessions;
+            t.participants += m.participants;
+            for v in m.versions {
+                if !t.versions.contains(&v) {
+                    t.versions.push(v);
+                }
+            }
+            if t.first.is_empty() || (!m.first.is_empty() && m.first < t.first) {
+                t.first = m.first;
+            }
+            if m.last > t.last {
+                t.last = m.last;
+            }
+            t.scored += m.scored;
+            t.before_sum += m.before_sum;
+            t.after_sum += m.after_sum;
+            if let Some((key, shape)) = m.newest {
+                if t.newest.as_ref().is_none_or(|(k, _)| key > *k) {
+                    t.newest = Some((key, shape));
+                }
+            }
+            for q in m.questions {
+                let slot = match t.by_id.get(&q.id) {
+                    Some(&slot) => slot,
+                    None => {
+                        t.by_id.insert(q.id.clone(), t.questions.len());
+                        t.questions.push(QuestionSums {
+                            id: q.id.clone(),
+                            ..QuestionSums::default()
+                        });
+                        t.questions.len() - 1
+                    }
+                };
+                let tq = &mut t.questions[slot];
+                tq.qtype = tq.qtype.or(q.qtype);
+                tq.check |= q.check;
+                tq.sessions += q.sessions;
+                for p in 0..3 {
+                    tq.phase_sum[p] += q.phase_sum[p];
+                    tq.phase_n[p] += q.phase_n[p];
+                }
+                tq.respondents += q.respondents;
+                for (choice, n) in q.wrong {
+                    match tq.wrong.iter_mut().find(|(c, _)| *c == choice) {
+                        Some(w) => w.1 += n,
+                        None => tq.wrong.push((choice, n)),
+                    }
+                }
+            }
+        }
+    }
+
     fn finish(self) -> Report {
         let mut modules: Vec<ModuleReport> = self.modules.into_iter().map(module_report).collect();
         modules.sort_by(|a, b| a.module_id.cmp(&b.module_id));
@@ -411,9 +472,15 @@ fn module_report(m: ModuleSums) -> ModuleReport {
                         0.0
                     },
                 });
+            let newest = m.newest.as_ref().and_then(|(_, s)| {
+                rank.get(q.id.as_str()).map(|&i| &s.questions[i])
+            });
             let report = QuestionReport {
                 question: q.id.clone(),
-                qtype: q.qtype.unwrap_or(QuestionType::Single),
+                qtype: newest
+                    .map(|n| n.qtype)
+                    .or(q.qtype)
+                    .unwrap_or(QuestionType::Single),
                 check: q.check,
                 sessions: q.sessions,
                 before: mean(q.phase_sum[0], q.phase_n[0]),
@@ -446,9 +513,6 @@ fn module_report(m: ModuleSums) -> ModuleReport {
         questions: questions.into_iter().map(|(_, q)| q).collect(),
     }
 }
-
-/// The phases in report order.
-pub const PHASES: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 
 #[cfg(test)]
 mod tests {

@@ -3,24 +3,46 @@
 //! Complementary: more entries are hidden until no count from 1 to k-1 can be worked out by
 //! subtraction along the lines, repeated as far as it goes. Pure: knows nothing of sessions.
 
-/// One sum: the members add up to the total (an entry like any other).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub members: Vec<usize>,
-    pub total: usize,
-}
-
-/// Counts, whether each is published at all, and the lines that tie them.
+/// Counts, whether each is published at all, and the lines that tie them. Reusable: `clear`
+/// keeps the buffers, so suppressing 100,000 sessions allocates almost nothing.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     values: Vec<u64>,
     published: Vec<bool>,
-    lines: Vec<Line>,
+    /// Members of every line, one after the other; line `i` starts at `starts[i]`.
+    members: Vec<usize>,
+    starts: Vec<usize>,
+    totals: Vec<usize>,
+    work: Work,
+}
+
+/// Buffers `protect` reuses.
+#[derive(Debug, Clone, Default)]
+struct Work {
+    hidden: Vec<bool>,
+    suppressed: Vec<bool>,
+    known: Vec<bool>,
+    derived: Vec<Option<(usize, usize)>>,
+    unknown: Vec<usize>,
+    queue: Vec<usize>,
+    cut_lines: Vec<usize>,
+    /// The lines each entry sits on: entry `e`'s are `on[on_start[e]..on_start[e + 1]]`.
+    on_start: Vec<usize>,
+    on: Vec<usize>,
 }
 
 impl Table {
     pub fn new() -> Table {
         Table::default()
+    }
+
+    /// Empties the table, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.values.clear();
+        self.published.clear();
+        self.members.clear();
+        self.starts.clear();
+        self.totals.clear();
     }
 
     /// Adds an entry. An unpublished entry (a total nobody writes down, a count left out of the
@@ -31,8 +53,11 @@ impl Table {
         self.values.len() - 1
     }
 
-    pub fn line(&mut self, members: Vec<usize>, total: usize) {
-        self.lines.push(Line { members, total });
+    /// Adds a line: the members add up to the total.
+    pub fn line(&mut self, members: impl IntoIterator<Item = usize>, total: usize) {
+        self.starts.push(self.members.len());
+        self.members.extend(members);
+        self.totals.push(total);
     }
 
     pub fn len(&self) -> usize {
@@ -43,95 +68,140 @@ impl Table {
         self.values.is_empty()
     }
 
-    /// Which published entries to write as suppressed.
-    pub fn protect(&self, min_cell: u32) -> Vec<bool> {
+    fn line_count(&self) -> usize {
+        self.totals.len()
+    }
+
+    fn line_members(&self, line: usize) -> &[usize] {
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.members.len());
+        &self.members[self.starts[line]..end]
+    }
+
+    /// Members, then the total.
+    fn entries(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
+        self.line_members(line)
+            .iter()
+            .copied()
+            .chain(std::iter::once(self.totals[line]))
+    }
+
+    /// Which entries to write as suppressed (always `false` for unpublished ones).
+    pub fn protect(&mut self, min_cell: u32) -> &[bool] {
+        let mut w = std::mem::take(&mut self.work);
+        self.protect_with(min_cell, &mut w);
+        self.work = w;
+        &self.work.suppressed
+    }
+
+    fn protect_with(&self, min_cell: u32, w: &mut Work) {
         let k = u64::from(min_cell);
         let small = |v: u64| v >= 1 && v < k;
         let n = self.values.len();
         // Hidden from the reader: never published, or suppressed.
-        let mut hidden: Vec<bool> = (0..n)
-            .map(|i| !self.published[i] || small(self.values[i]))
-            .collect();
-        if !self.values.iter().any(|&v| small(v)) {
-            return self.suppressed(&hidden);
-        }
-        let index = LineIndex::new(self);
-        let mut scratch = Scratch::default();
-        let mut cut_lines = Vec::new();
-        loop {
-            self.derive(&hidden, &index, &mut scratch);
-            // Every leak found in this pass is cut in its own line; leaks in separate lines
-            // are independent, and one cut per line is all a line needs.
-            cut_lines.clear();
-            let mut leaked = false;
-            for i in 0..n {
-                let Some((line, _)) = scratch.derived[i] else {
-                    continue;
-                };
-                if !hidden[i] || !small(self.values[i]) || cut_lines.contains(&line) {
-                    continue;
+        w.hidden.clear();
+        w.hidden.extend(
+            self.values
+                .iter()
+                .zip(&self.published)
+                .map(|(&v, &p)| !p || small(v)),
+        );
+        if self.values.iter().any(|&v| small(v)) {
+            self.index(w);
+            loop {
+                self.derive(w);
+                // Every leak found in this pass is cut in its own line; leaks in separate
+                // lines are independent, and one cut per line is all a line needs.
+                w.cut_lines.clear();
+                let mut leaked = false;
+                for i in 0..n {
+                    let Some((line, _)) = w.derived[i] else {
+                        continue;
+                    };
+                    if !w.hidden[i] || !small(self.values[i]) || w.cut_lines.contains(&line) {
+                        continue;
+                    }
+                    leaked = true;
+                    if self.cut(i, &w.derived, &mut w.hidden) {
+                        w.cut_lines.push(line);
+                    }
                 }
-                leaked = true;
-                if self.cut(i, &scratch.derived, &mut hidden) {
-                    cut_lines.push(line);
+                if !leaked {
+                    break;
+                }
+                if w.cut_lines.is_empty() {
+                    // Nothing left to hide: cannot happen while a published entry sits on the
+                    // line, and a line of hidden entries derives nothing. Hide all to be safe.
+                    w.hidden.iter_mut().for_each(|h| *h = true);
+                    break;
                 }
             }
-            if !leaked {
-                return self.suppressed(&hidden);
-            }
-            if cut_lines.is_empty() {
-                // Nothing left to hide: cannot happen while a published entry sits on the
-                // line, and a line of hidden entries derives nothing. Hide all to stay safe.
-                return self.published.clone();
-            }
         }
+        w.suppressed.clear();
+        w.suppressed
+            .extend(w.hidden.iter().zip(&self.published).map(|(&h, &p)| h && p));
     }
 
-    fn suppressed(&self, hidden: &[bool]) -> Vec<bool> {
-        hidden
-            .iter()
-            .zip(&self.published)
-            .map(|(&h, &p)| h && p)
-            .collect()
-    }
-
-    fn entries(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
-        let l = &self.lines[line];
-        l.members.iter().copied().chain(std::iter::once(l.total))
+    /// Builds the entry -> lines index.
+    fn index(&self, w: &mut Work) {
+        let n = self.values.len();
+        w.on_start.clear();
+        w.on_start.resize(n + 1, 0);
+        for li in 0..self.line_count() {
+            for e in self.entries(li) {
+                w.on_start[e + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            w.on_start[i + 1] += w.on_start[i];
+        }
+        w.on.clear();
+        w.on.resize(w.on_start[n], 0);
+        // `unknown` doubles as the fill cursor here; `derive` resets it.
+        w.unknown.clear();
+        w.unknown.extend_from_slice(&w.on_start[..n]);
+        for li in 0..self.line_count() {
+            for e in self.entries(li) {
+                w.on[w.unknown[e]] = li;
+                w.unknown[e] += 1;
+            }
+        }
     }
 
     /// For each hidden entry a reader can work out by subtraction, the line that gives it away
     /// and the step at which it does.
-    fn derive(&self, hidden: &[bool], index: &LineIndex, s: &mut Scratch) {
-        let n = hidden.len();
-        s.known.clear();
-        s.known.extend(hidden.iter().map(|h| !h));
-        s.derived.clear();
-        s.derived.resize(n, None);
-        s.unknown.clear();
-        s.queue.clear();
-        for li in 0..self.lines.len() {
-            let u = self.entries(li).filter(|&e| !s.known[e]).count();
-            s.unknown.push(u);
+    fn derive(&self, w: &mut Work) {
+        w.known.clear();
+        w.known.extend(w.hidden.iter().map(|h| !h));
+        w.derived.clear();
+        w.derived.resize(self.values.len(), None);
+        w.unknown.clear();
+        w.queue.clear();
+        for li in 0..self.line_count() {
+            let u = self.entries(li).filter(|&e| !w.known[e]).count();
+            w.unknown.push(u);
             if u == 1 {
-                s.queue.push(li);
+                w.queue.push(li);
             }
         }
         let mut step = 0;
-        while let Some(li) = s.queue.pop() {
-            if s.unknown[li] != 1 {
+        while let Some(li) = w.queue.pop() {
+            if w.unknown[li] != 1 {
                 continue;
             }
-            let Some(e) = self.entries(li).find(|&e| !s.known[e]) else {
+            let Some(e) = self.entries(li).find(|&e| !w.known[e]) else {
                 continue;
             };
-            s.known[e] = true;
-            s.derived[e] = Some((li, step));
+            w.known[e] = true;
+            w.derived[e] = Some((li, step));
             step += 1;
-            for &l2 in index.of(e) {
-                s.unknown[l2] -= 1;
-                if s.unknown[l2] == 1 {
-                    s.queue.push(l2);
+            for &l2 in &w.on[w.on_start[e]..w.on_start[e + 1]] {
+                w.unknown[l2] -= 1;
+                if w.unknown[l2] == 1 {
+                    w.queue.push(l2);
                 }
             }
         }
@@ -141,25 +211,21 @@ impl Table {
     /// the smallest non-zero published member (so the hidden cells of the line sum to k or
     /// more), else a zero member, else the total; when every other entry of the line was itself
     /// derived, cuts the earliest of those chains instead.
-    fn cut(
-        &self,
-        leak: usize,
-        derived: &[Option<(usize, usize)>],
-        hidden: &mut [bool],
-    ) -> bool {
+    fn cut(&self, leak: usize, derived: &[Option<(usize, usize)>], hidden: &mut [bool]) -> bool {
         let Some((li, step)) = derived[leak] else {
             return false;
         };
-        let line = &self.lines[li];
+        let members = self.line_members(li);
+        let total = self.totals[li];
         let visible = |e: &usize| *e != leak && !hidden[*e];
-        let pick = line
-            .members
+        let pick = members
             .iter()
             .filter(|e| visible(e) && self.values[**e] > 0)
             .min_by_key(|e| (self.values[**e], **e))
-            .or_else(|| line.members.iter().find(|e| visible(e)))
-            .or_else(|| Some(&line.total).filter(|e| visible(e)));
-        if let Some(&e) = pick {
+            .or_else(|| members.iter().find(|e| visible(e)))
+            .or_else(|| Some(&total).filter(|e| visible(e)))
+            .copied();
+        if let Some(e) = pick {
             hidden[e] = true;
             return true;
         }
@@ -175,49 +241,6 @@ impl Table {
             None => false,
         }
     }
-}
-
-/// The lines each entry sits on, in one flat array.
-struct LineIndex {
-    start: Vec<usize>,
-    lines: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(t: &Table) -> LineIndex {
-        let n = t.values.len();
-        let mut start = vec![0usize; n + 1];
-        for li in 0..t.lines.len() {
-            for e in t.entries(li) {
-                start[e + 1] += 1;
-            }
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut lines = vec![0; start[n]];
-        for li in 0..t.lines.len() {
-            for e in t.entries(li) {
-                lines[fill[e]] = li;
-                fill[e] += 1;
-            }
-        }
-        LineIndex { start, lines }
-    }
-
-    fn of(&self, e: usize) -> &[usize] {
-        &self.lines[self.start[e]..self.start[e + 1]]
-    }
-}
-
-/// Buffers `derive` reuses between passes.
-#[derive(Default)]
-struct Scratch {
-    known: Vec<bool>,
-    derived: Vec<Option<(usize, usize)>>,
-    unknown: Vec<usize>,
-    queue: Vec<usize>,
 }
 
 #[cfg(test)]
@@ -246,7 +269,7 @@ mod tests {
             t.line(ids[r].clone(), row_tot[r]);
         }
         for c in 0..cols {
-            t.line((0..rows).map(|r| ids[r][c]).collect(), col_tot[c]);
+            t.line((0..rows).map(|r| ids[r][c]), col_tot[c]);
         }
         t.line(row_tot.clone(), grand);
         t.line(col_tot.clone(), grand);
@@ -296,7 +319,7 @@ mod tests {
     #[test]
     fn a_lone_small_cell_gets_a_partner_in_its_row_and_column() {
         let cells = vec![vec![20, 3, 30], vec![25, 40, 35]];
-        let (t, ids, ..) = grid(&cells);
+        let (mut t, ids, ..) = grid(&cells);
         let s = t.protect(5);
         assert!(s[ids[0][1]]);
         // Its row and column each need a second hidden cell: (1,1) closes both, with (0,0) or
@@ -308,7 +331,7 @@ mod tests {
     #[test]
     fn nothing_small_means_nothing_hidden() {
         let cells = vec![vec![0, 10], vec![7, 0]];
-        let (t, ..) = grid(&cells);
+        let (mut t, ..) = grid(&cells);
         assert!(t.protect(5).iter().all(|&h| !h));
     }
 
@@ -323,10 +346,11 @@ mod tests {
             }),
             k in 2u32..7,
         ) {
-            let (t, ..) = grid(&cells);
-            let hidden = t.protect(k);
-            let lines: Vec<(Vec<usize>, usize)> =
-                t.lines.iter().map(|l| (l.members.clone(), l.total)).collect();
+            let (mut t, ..) = grid(&cells);
+            let hidden = t.protect(k).to_vec();
+            let lines: Vec<(Vec<usize>, usize)> = (0..t.line_count())
+                .map(|l| (t.line_members(l).to_vec(), t.totals[l]))
+                .collect();
             let known = attack(&t.values, &lines, &hidden);
             for (i, v) in known.iter().enumerate() {
                 if let Some(v) = v {

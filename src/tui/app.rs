@@ -333,19 +333,33 @@ fn reload(model: &mut Model, catalog: Catalog) {
         }
         return;
     }
-    let Screen::Run(run) = &mut model.screen else { return };
+    let Screen::Run(run) = &mut model.screen else {
+        return;
+    };
     let old = &run.session;
-    let Some(module) = model.catalog.module(&old.module().id).or(model.catalog.modules.first()) else {
+    let Some(module) = model
+        .catalog
+        .module(&old.module().id)
+        .or(model.catalog.modules.first())
+    else {
         return;
     };
     let here = old.plan()[old.cursor()];
     let here_step = old.step().map(|s| s.id.clone());
-    let mut session = Session::new(module, old.setup().clone(), old.session_id().to_string(), model.today.clone());
+    let mut session = Session::new(
+        module,
+        old.setup().clone(),
+        old.session_id().to_string(),
+        model.today.clone(),
+    );
     let plan = session.plan().to_vec();
     let same = plan.iter().position(|item| match (item, here) {
-        (Item::Step { index, phase }, Item::Step { phase: old_phase, .. }) => {
-            *phase == old_phase && Some(&session.module().steps[*index].id) == here_step.as_ref()
-        }
+        (
+            Item::Step { index, phase },
+            Item::Step {
+                phase: old_phase, ..
+            },
+        ) => *phase == old_phase && Some(&session.module().steps[*index].id) == here_step.as_ref(),
         (a, b) => *a == b,
     });
     let target = same.unwrap_or(old.cursor().min(plan.len() - 1));

@@ -41,7 +41,12 @@ impl Watch {
     pub fn poll(&mut self) -> Option<Catalog> {
         while let Ok(event) = self.rx.try_recv() {
             let relevant = match event {
-                Ok(e) => !e.kind.is_access() && e.paths.iter().any(|p| p.extension().is_some_and(|x| x == "toml")),
+                Ok(e) => {
+                    !e.kind.is_access()
+                        && e.paths
+                            .iter()
+                            .any(|p| p.extension().is_some_and(|x| x == "toml"))
+                }
                 Err(_) => true,
             };
             if relevant {

@@ -100,8 +100,8 @@ pub fn header(model: &Model, left: &str, right: &str, frame: &mut Frame, area: R
     // Right to left: the title goes to the right and the rest to the left, mirrored.
     let rtl = super::widgets::text::is_rtl(left);
     let (l, r) = if rtl {
-        let [r, l] = Layout::horizontal([Constraint::Length(right_w + 1), Constraint::Min(1)])
-            .areas(area);
+        let [r, l] =
+            Layout::horizontal([Constraint::Length(right_w + 1), Constraint::Min(1)]).areas(area);
         (l, r)
     } else {
         (l, r)
@@ -135,26 +135,54 @@ pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: R
             Line::from(spans)
         }
     };
-    frame.render_widget(Paragraph::new(super::widgets::text::visual_line(line)), area);
+    frame.render_widget(
+        Paragraph::new(super::widgets::text::visual_line(line)),
+        area,
+    );
 }
 
 /// A centred box of the given size (clipped to the area) with a title, cleared underneath.
-pub fn popup(model: &Model, title: &str, width: u16, height: u16, frame: &mut Frame, area: Rect) -> Rect {
+pub fn popup(
+    model: &Model,
+    title: &str,
+    width: u16,
+    height: u16,
+    frame: &mut Frame,
+    area: Rect,
+) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
-    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     boxed(model, title, model.theme.border, rect, frame)
 }
 
 /// A bordered, titled box at `rect`, cleared underneath; returns the inside.
-pub fn boxed(model: &Model, title: &str, border: ratatui::style::Style, rect: Rect, frame: &mut Frame) -> Rect {
+pub fn boxed(
+    model: &Model,
+    title: &str,
+    border: ratatui::style::Style,
+    rect: Rect,
+    frame: &mut Frame,
+) -> Rect {
     frame.render_widget(Clear, rect);
-    let title_style = if border == model.theme.border { model.theme.title } else { border };
+    let title_style = if border == model.theme.border {
+        model.theme.title
+    } else {
+        border
+    };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(border)
         .style(model.theme.text)
-        .title(super::widgets::text::visual(&format!(" {title} "), title_style));
+        .title(super::widgets::text::visual(
+            &format!(" {title} "),
+            title_style,
+        ));
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     inner

@@ -26,12 +26,21 @@ pub fn pseudo(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let next = [rest.find("%{"), rest.find("{{")].into_iter().flatten().min();
+        let next = [rest.find("%{"), rest.find("{{")]
+            .into_iter()
+            .flatten()
+            .min();
         match next {
             Some(i) => {
                 out.extend(rest[..i].chars().map(accent));
-                let close = if rest[i..].starts_with("%{") { "}" } else { "}}" };
-                let end = rest[i..].find(close).map_or(rest.len(), |j| i + j + close.len());
+                let close = if rest[i..].starts_with("%{") {
+                    "}"
+                } else {
+                    "}}"
+                };
+                let end = rest[i..]
+                    .find(close)
+                    .map_or(rest.len(), |j| i + j + close.len());
                 out.push_str(&rest[i..end]);
                 rest = &rest[end..];
             }
@@ -70,10 +79,28 @@ pub fn pseudo_locale(dir: &Path) -> PathBuf {
 pub fn allowed_words() -> BTreeSet<String> {
     let mut out: BTreeSet<String> = [
         // The program, key caps, and values typed on the command line.
-        "waymark", "Waymark", "Enter", "Esc", "text", "json", "csv", "dhis2", "default",
-        "high", "contrast", "us", "uk", "draft", "reviewed",
+        "waymark",
+        "Waymark",
+        "Enter",
+        "Esc",
+        "text",
+        "json",
+        "csv",
+        "dhis2",
+        "default",
+        "high",
+        "contrast",
+        "us",
+        "uk",
+        "draft",
+        "reviewed",
         // Words of the curriculum format a diagnostic quotes (values of `kind`, `type`).
-        "slide", "scenario", "question", "single", "multiple", "confidence",
+        "slide",
+        "scenario",
+        "question",
+        "single",
+        "multiple",
+        "confidence",
     ]
     .into_iter()
     .map(String::from)
@@ -102,8 +129,9 @@ pub fn english_words(output: &str, data: &BTreeSet<String>) -> BTreeSet<String> 
         let t = line.trim_start();
         let quoted = t.starts_with('|')
             || t.starts_with("-->")
-            || t.split_once('|')
-                .is_some_and(|(n, _)| !n.is_empty() && n.trim().chars().all(|c| c.is_ascii_digit()));
+            || t.split_once('|').is_some_and(|(n, _)| {
+                !n.is_empty() && n.trim().chars().all(|c| c.is_ascii_digit())
+            });
         if quoted {
             continue;
         }
@@ -123,4 +151,3 @@ pub fn english_words(output: &str, data: &BTreeSet<String>) -> BTreeSet<String> 
     }
     found
 }
-

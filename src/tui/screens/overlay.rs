@@ -113,7 +113,10 @@ pub fn outline(model: &Model, session: &Session, selected: usize, frame: &mut Fr
     let scroll = selected
         .saturating_sub(visible.saturating_sub(1) / 2)
         .min(lines.len().saturating_sub(visible));
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)).scroll((scroll as u16, 0)), inner);
+    frame.render_widget(
+        Paragraph::new(text::visual_lines(lines)).scroll((scroll as u16, 0)),
+        inner,
+    );
 }
 
 pub fn confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
@@ -161,11 +164,31 @@ pub fn problems(model: &Model, frame: &mut Frame, area: Rect) {
     let text_w = width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     for p in &model.problems {
-        lines.extend(text::wrap(&[(p.clone(), model.theme.warning)], text_w, "", "  "));
+        lines.extend(text::wrap(
+            &[(p.clone(), model.theme.warning)],
+            text_w,
+            "",
+            "  ",
+        ));
     }
-    lines.extend(text::plain(&t!("preview.fix_and_save"), text_w, model.theme.muted));
+    lines.extend(text::plain(
+        &t!("preview.fix_and_save"),
+        text_w,
+        model.theme.muted,
+    ));
     let height = (lines.len() as u16 + 2).min(area.height / 2).max(4);
-    let rect = Rect::new(area.x + 1, area.y + area.height.saturating_sub(height + 2), width, height);
-    let inner = crate::tui::view::boxed(model, &t!("preview.errors_title"), model.theme.warning, rect, frame);
+    let rect = Rect::new(
+        area.x + 1,
+        area.y + area.height.saturating_sub(height + 2),
+        width,
+        height,
+    );
+    let inner = crate::tui::view::boxed(
+        model,
+        &t!("preview.errors_title"),
+        model.theme.warning,
+        rect,
+        frame,
+    );
     frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
 }

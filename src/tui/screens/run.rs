@@ -248,7 +248,10 @@ fn scenario(
             &rest,
         ));
     }
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)).wrap(Wrap { trim: false }), area);
+    frame.render_widget(
+        Paragraph::new(text::visual_lines(lines)).wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area: Rect) {
@@ -402,7 +405,10 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
             recorded.push((Rect::new(area.x, area.y + top, area.width, h), i));
         }
     }
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)), area);
+    frame.render_widget(
+        Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)),
+        area,
+    );
 }
 
 fn sources(model: &Model, s: &Session, frame: &mut Frame, area: Rect) {

@@ -93,7 +93,10 @@ pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
     // Keep the selected module in view.
     let height = body.height as usize;
     let scroll = selected_top.saturating_sub(height.saturating_sub(6)) as u16;
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)), body);
+    frame.render_widget(
+        Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)),
+        body,
+    );
     let filter_line = if state.filtering || !state.filter.is_empty() {
         let cursor = if state.filtering { "▏" } else { "" };
         Line::from(vec![

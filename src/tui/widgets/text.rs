@@ -347,7 +347,10 @@ mod tests {
         assert!(text.contains("WhatsApp"), "{text}");
         // Read from the right: the first Arabic word is rightmost, the Latin word leftmost.
         assert!(text.starts_with("WhatsApp"), "{text}");
-        assert!(text.ends_with(&"اتصل".chars().rev().collect::<String>()), "{text}");
+        assert!(
+            text.ends_with(&"اتصل".chars().rev().collect::<String>()),
+            "{text}"
+        );
         assert_eq!(line.alignment, Some(Alignment::Right));
     }
 
@@ -355,7 +358,13 @@ mod tests {
     fn an_arabic_word_inside_english_stays_in_place() {
         let line = visual("Language: العربية (ar)", Style::new());
         let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
-        assert_eq!(text, format!("Language: {} (ar)", "العربية".chars().rev().collect::<String>()));
+        assert_eq!(
+            text,
+            format!(
+                "Language: {} (ar)",
+                "العربية".chars().rev().collect::<String>()
+            )
+        );
         assert_eq!(line.alignment, None);
     }
 
@@ -384,7 +393,12 @@ mod tests {
     #[test]
     fn continuation_lines_of_an_rtl_paragraph_keep_its_direction() {
         // The second line starts with a Latin word but belongs to an Arabic paragraph.
-        let lines = wrap(&[("مرحبا بكم WhatsApp".to_string(), Style::new())], 10, "", "");
+        let lines = wrap(
+            &[("مرحبا بكم WhatsApp".to_string(), Style::new())],
+            10,
+            "",
+            "",
+        );
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.alignment == Some(Alignment::Right)));
         assert_eq!(shown(&lines)[1], "  WhatsApp");
