@@ -640,6 +640,8 @@ fn strip_pairs(text: &str, marker: &str) -> String {
 enum Outcome {
     /// Nothing but comments.
     Comments,
+    /// A syntax error, already reported: nothing will be written.
+    Broken,
     Category(String),
     Slide {
         title: Option<String>,
@@ -748,7 +750,7 @@ impl Parser<'_> {
                     t!("authoring.gift.category_then_text"),
                     t!("authoring.gift.category_then_text_help"),
                 );
-                return Outcome::Comments;
+                return Outcome::Broken;
             }
             return Outcome::Category(raw_string(trim(rest)));
         }
@@ -761,7 +763,7 @@ impl Parser<'_> {
                     t!("authoring.gift.title_unclosed"),
                     t!("authoring.gift.title_unclosed_help"),
                 );
-                return Outcome::Comments;
+                return Outcome::Broken;
             };
             let mut lost = Lost::default();
             let name = plain(&s[2..2 + end], TextFormat::Plain, &mut lost);
@@ -789,7 +791,7 @@ impl Parser<'_> {
                     t!("authoring.gift.brace_unclosed"),
                     t!("authoring.gift.brace_unclosed_help"),
                 );
-                return Outcome::Comments;
+                return Outcome::Broken;
             }
             (_, Some(c)) => {
                 self.error(
@@ -797,7 +799,7 @@ impl Parser<'_> {
                     t!("authoring.gift.brace_unopened"),
                     t!("authoring.gift.brace_help"),
                 );
-                return Outcome::Comments;
+                return Outcome::Broken;
             }
         };
         if let Some(inner) = find(&body[open + 1..close], '{') {
@@ -807,7 +809,7 @@ impl Parser<'_> {
                 t!("authoring.gift.brace_nested"),
                 t!("authoring.gift.brace_help"),
             );
-            return Outcome::Comments;
+            return Outcome::Broken;
         }
         let after = trim(&body[close + 1..]);
         if let Some(c) = find(after, '}').filter(|_| find(after, '{').is_none()) {
@@ -816,7 +818,7 @@ impl Parser<'_> {
                 t!("authoring.gift.brace_unopened"),
                 t!("authoring.gift.brace_help"),
             );
-            return Outcome::Comments;
+            return Outcome::Broken;
         }
         let before = trim(&body[..open]);
         let block = &body[open + 1..close];
@@ -952,7 +954,7 @@ impl Parser<'_> {
                 t!("authoring.gift.text_before_answers"),
                 t!("authoring.gift.answers_help"),
             );
-            return Outcome::Comments;
+            return Outcome::Broken;
         }
         let mut answers: Vec<Answer<'_>> = Vec::new();
         for piece in pieces {
@@ -978,7 +980,7 @@ impl Parser<'_> {
                             t!("authoring.gift.bad_weight"),
                             t!("authoring.gift.bad_weight_help"),
                         );
-                        return Outcome::Comments;
+                        return Outcome::Broken;
                     }
                 }
             }
@@ -993,7 +995,7 @@ impl Parser<'_> {
                     t!("authoring.gift.empty_answer"),
                     t!("authoring.gift.answers_help"),
                 );
-                return Outcome::Comments;
+                return Outcome::Broken;
             }
             answers.push(Answer {
                 right,
@@ -1010,7 +1012,7 @@ impl Parser<'_> {
                 t!("authoring.gift.one_answer"),
                 t!("authoring.gift.answers_help"),
             );
-            return Outcome::Comments;
+            return Outcome::Broken;
         }
         // Moodle's rule: with an `=` answer only one answer may be chosen; without, several.
         let single = answers.iter().any(|a| a.right);
@@ -1195,7 +1197,7 @@ fn write_module(
     for (chunk, outcome) in items {
         pending.extend(chunk.comments.iter().map(|c| format!("// {c}")));
         match outcome {
-            Outcome::Comments => {}
+            Outcome::Comments | Outcome::Broken => {}
             Outcome::Category(path) => {
                 pending.push(
                     t!("authoring.gift.category_comment", locale = l, path = path).into_owned(),

@@ -198,14 +198,14 @@ impl Session {
             && !self.is_revealed()
     }
 
-    pub fn next(&mut self) -> Result<(), Refusal> {
+    pub fn forward(&mut self) -> Result<(), Refusal> {
         if self.cursor + 1 >= self.plan.len() {
             return Err(Refusal::AtEnd);
         }
         self.goto(self.cursor + 1)
     }
 
-    pub fn prev(&mut self) -> Result<(), Refusal> {
+    pub fn back(&mut self) -> Result<(), Refusal> {
         if self.cursor == 0 {
             return Err(Refusal::AtStart);
         }
@@ -439,7 +439,7 @@ mod tests {
     fn seek(s: &mut Session, f: impl Fn(&Session) -> bool) {
         s.goto(0).unwrap();
         while !f(s) {
-            s.next().expect("item exists");
+            s.forward().expect("item exists");
         }
     }
 
@@ -490,11 +490,11 @@ mod tests {
     #[test]
     fn navigation_stops_at_both_ends() {
         let mut s = session(AnswerMode::Hands);
-        assert_eq!(s.prev(), Err(Refusal::AtStart));
+        assert_eq!(s.back(), Err(Refusal::AtStart));
         let last = s.plan().len() - 1;
         s.goto(last).unwrap();
         assert!(s.is_finished());
-        assert_eq!(s.next(), Err(Refusal::AtEnd));
+        assert_eq!(s.forward(), Err(Refusal::AtEnd));
         assert_eq!(s.goto(last + 1), Err(Refusal::AtEnd));
     }
 
@@ -542,9 +542,9 @@ mod tests {
         let mut s = session(AnswerMode::Private);
         at_question(&mut s, "q1", Phase::Before);
         s.answer(0).unwrap();
-        s.next().unwrap();
+        s.forward().unwrap();
         assert_eq!(s.undo(), Err(Refusal::NothingToUndo));
-        s.prev().unwrap();
+        s.back().unwrap();
         // Moving away ends the chance to undo: the keyboard has gone on to someone else.
         assert_eq!(s.undo(), Err(Refusal::NothingToUndo));
         assert_eq!(s.counts(), vec![1, 0]);

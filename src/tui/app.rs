@@ -554,15 +554,9 @@ fn start_key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Up => s.selected = s.selected.saturating_sub(1),
         Action::Down => s.selected = (s.selected + 1).min(count.saturating_sub(1)),
         Action::StartFilter => s.filtering = true,
-        Action::ClearFilter => {
+        Action::ClearFilter | Action::Back => {
             s.filter.clear();
             s.filtering = false;
-        }
-        Action::Back => {
-            if s.filtering || !s.filter.is_empty() {
-                s.filter.clear();
-                s.filtering = false;
-            }
         }
         Action::Confirm if s.filtering => s.filtering = false,
         Action::Confirm => {
@@ -782,8 +776,8 @@ fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
             });
             return vec![];
         }
-        Action::Next => s.next(),
-        Action::Prev => s.prev(),
+        Action::Next => s.forward(),
+        Action::Prev => s.back(),
         Action::First => s.goto(0),
         Action::Last => s.goto(s.plan().len() - 1),
         Action::Reveal => s.reveal(),
