@@ -611,7 +611,11 @@ pub fn export(data: Option<&Path>, args: &ExportArgs) -> ExitCode {
 
 /// `waymark import FILE ...`: each bundle all or nothing; exit 1 when any was refused.
 pub fn import(data: Option<&Path>, args: &ImportArgs) -> ExitCode {
-    let mut store = match data_dir(data).and_then(|d| Store::open(&d)) {
+    // A damaged store is refused before anything is merged into it.
+    let mut store = match data_dir(data).and_then(|d| Store::open(&d)).and_then(|s| {
+        s.check()?;
+        Ok(s)
+    }) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };

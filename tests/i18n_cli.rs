@@ -498,3 +498,43 @@ fn clap_usage_errors_speak_the_interface_language() {
     assert_eq!(code, 0);
     assert!(out.contains("Herramientas para traducir"), "{out}");
 }
+
+#[test]
+fn shipped_languages_are_complete_and_marked_without_native_review() {
+    // Compared with the final en.yml: every key, the same placeholders, every plural form the
+    // language uses, nothing stale; and `_status: draft`, since no native speaker reviewed them.
+    let en = waymark::i18n::audit::english();
+    assert_eq!(
+        waymark::i18n::builtin_locales(),
+        ["en", "ar", "es", "fr", "pt"]
+    );
+    for lang in ["es", "fr", "pt", "ar"] {
+        let file = waymark::i18n::builtin_file(lang).unwrap_or_else(|| panic!("{lang}.yml"));
+        let problems = waymark::i18n::audit::audit(&file, en);
+        assert!(
+            problems.is_empty(),
+            "{lang}: {}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let counts = waymark::i18n::audit::counts(&file, en);
+        assert_eq!(counts.missing, 0, "{lang}");
+        assert_eq!(counts.translated, counts.total, "{lang}");
+        assert!(
+            file.entries.iter().all(|e| !e.value.trim().is_empty()),
+            "{lang}"
+        );
+        assert_eq!(
+            file.status.as_ref().map(|(s, _)| s.as_str()),
+            Some("draft"),
+            "{lang}"
+        );
+        // Every string records the English it was made from.
+        for u in waymark::i18n::audit::units(en) {
+            assert!(file.fingerprints.contains_key(&u.key), "{lang}: {}", u.key);
+        }
+    }
+}

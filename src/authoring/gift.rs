@@ -1396,6 +1396,21 @@ mod tests {
     }
 
     #[test]
+    fn windows_line_endings_read_like_unix_ones() {
+        let unix = "// c\n::T::Q?{\n=a#fb\n~b\n}\n\n::U::R?{T}\n";
+        let windows = unix.replace('\n', "\r\n");
+        let a = convert(&SourceFile::new("a.gift", Some(unix.into())), "m", "en").unwrap();
+        let b = convert(
+            &SourceFile::new("a.gift", Some(windows.as_str().into())),
+            "m",
+            "en",
+        )
+        .unwrap();
+        assert_eq!(a.module_toml, b.module_toml);
+        assert_eq!(b.questions, 2);
+    }
+
+    #[test]
     fn entities_decode_numbers_and_names_and_keep_the_unknown() {
         assert_eq!(decode_entities("&#65;&#x42;&lt;&bogus;&"), "AB<&bogus;&");
     }

@@ -102,22 +102,18 @@ pub fn help_command(cmd: &mut Command, matches: &ArgMatches) -> Option<std::proc
     let (HELP, sub) = matches.subcommand()? else {
         return None;
     };
-    let path: Vec<String> = sub
-        .get_many::<String>("command")
-        .map(|v| v.cloned().collect())
-        .unwrap_or_default();
-    let mut target = cmd;
-    for name in &path {
-        match target.find_subcommand_mut(name) {
-            Some(c) => target = c,
-            None => {
-                eprintln!("{}", t!("cli.error.unknown_command", name = name.as_str()));
-                return Some(std::process::ExitCode::from(2));
-            }
-        }
-    }
-    let _ = target.print_help();
-    Some(std::process::ExitCode::SUCCESS)
+    let mut argv: Vec<String> = vec![cmd.get_name().to_string()];
+    argv.extend(
+        sub.get_many::<String>("command")
+            .map(|v| v.cloned().collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
+    argv.push("--help".into());
+    // clap renders the help of that command with its full usage line, as for `--help`.
+    Some(match cmd.try_get_matches_from_mut(argv) {
+        Err(e) => std::process::ExitCode::from(print_error(&e)),
+        Ok(_) => std::process::ExitCode::SUCCESS,
+    })
 }
 
 fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {

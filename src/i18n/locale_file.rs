@@ -272,8 +272,27 @@ fn yaml_error(file: &SourceFile, text: &str, e: &serde_saphyr::Error) -> Diagnos
         .location()
         .map_or(0, |l| offset(text, l.line(), l.column()));
     let span = token_span(text, at);
-    if let serde_saphyr::Error::DuplicateMappingKey { key, .. } = e {
-        let key = key.clone().unwrap_or_default();
+    let mut options = serde_saphyr::RenderOptions::default();
+    options.snippets = serde_saphyr::SnippetMode::Off;
+    let detail = e.render_with_options(options);
+    let detail = detail.lines().next().unwrap_or_default().to_string();
+    // The parser reports a duplicate key as its own error, or as a message when it is found
+    // through a map visitor (as here).
+    const DUPLICATE: &str = "duplicate mapping key: ";
+    let duplicate = match e {
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => {
+            Some(key.clone().unwrap_or_default())
+        }
+        _ => detail.find(DUPLICATE).map(|i| {
+            let rest = &detail[i + DUPLICATE.len()..];
+            rest.split(',')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        }),
+    };
+    if let Some(key) = duplicate {
         return Diagnostic::error(
             "duplicate-key",
             t!("locale.duplicate_key_plain", key = key.as_str()),
@@ -281,10 +300,6 @@ fn yaml_error(file: &SourceFile, text: &str, e: &serde_saphyr::Error) -> Diagnos
         .at(file, Some(span))
         .help(t!("locale.duplicate_key_help"));
     }
-    let mut options = serde_saphyr::RenderOptions::default();
-    options.snippets = serde_saphyr::SnippetMode::Off;
-    let detail = e.render_with_options(options);
-    let detail = detail.lines().next().unwrap_or_default().to_string();
     Diagnostic::error("locale-syntax", t!("locale.syntax", detail = detail))
         .at(file, Some(span))
         .help(t!("locale.syntax_help"))

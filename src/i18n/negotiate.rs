@@ -92,7 +92,7 @@ mod tests {
     fn posix_locales_are_read() {
         assert_eq!(
             negotiate(&env(None, Some("fr_FR.UTF-8")), &["en", "fr"]),
-            "fr"
+            "fr-FR"
         );
         assert_eq!(negotiate(&env(None, Some("C")), &["en", "fr"]), "en");
     }
@@ -123,6 +123,6 @@ mod tests {
             lang: Some("en_US.UTF-8".into()),
             ..Default::default()
         };
-        assert_eq!(negotiate(&e, &["en", "es", "fr"]), "fr");
+        assert_eq!(negotiate(&e, &["en", "es", "fr"]), "fr-FR");
     }
 }

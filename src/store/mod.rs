@@ -100,11 +100,12 @@ pub enum StoreError {
     Open { path: PathBuf, error: String },
     /// Not an SQLite database (or its first page is destroyed).
     NotADatabase { path: PathBuf },
-    /// Shorter than its own header says: cut off by a full disk or an interrupted copy.
+    /// Shorter than its own header says (`expected`), or than a header: cut off by a full disk
+    /// or an interrupted copy.
     Truncated {
         path: PathBuf,
         size: u64,
-        expected: u64,
+        expected: Option<u64>,
     },
     /// SQLite found damaged pages.
     Corrupt { path: PathBuf, detail: String },
@@ -202,13 +203,18 @@ impl fmt::Display for StoreError {
             StoreError::Truncated {
                 path,
                 size,
-                expected,
+                expected: Some(expected),
             } => t!(
                 "store.truncated",
                 path = path.display(),
                 size = size,
                 expected = expected
             ),
+            StoreError::Truncated {
+                path,
+                size,
+                expected: None,
+            } => t!("store.truncated_header", path = path.display(), size = size),
             StoreError::Corrupt { path, detail } => {
                 t!("store.corrupt", path = path.display(), detail = detail)
             }
@@ -326,9 +332,14 @@ impl Store {
         if problems.len() == 1 && problems[0] == "ok" {
             Ok(())
         } else {
+            let first = problems
+                .iter()
+                .flat_map(|p| p.lines())
+                .find(|l| !l.starts_with("***"))
+                .unwrap_or_default();
             Err(StoreError::Corrupt {
                 path: self.path.clone(),
-                detail: problems.into_iter().take(3).collect::<Vec<_>>().join("; "),
+                detail: t!("store.check_failed", first = first.trim()).into_owned(),
             })
         }
     }

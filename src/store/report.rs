@@ -472,9 +472,10 @@ fn module_report(m: ModuleSums) -> ModuleReport {
                         0.0
                     },
                 });
-            let newest = m.newest.as_ref().and_then(|(_, s)| {
-                rank.get(q.id.as_str()).map(|&i| &s.questions[i])
-            });
+            let newest = m
+                .newest
+                .as_ref()
+                .and_then(|(_, s)| rank.get(q.id.as_str()).map(|&i| &s.questions[i]));
             let report = QuestionReport {
                 question: q.id.clone(),
                 qtype: newest

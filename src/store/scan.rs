@@ -14,7 +14,8 @@ use crate::session::AnswerMode;
 const BATCH_ROWS: usize = 1024;
 
 /// The columns `scan` reads, in this order.
-pub(super) const COLUMNS: &str = "session_id, module_id, module_version, content_hash, locale, mode, day, \
+pub(super) const COLUMNS: &str =
+    "session_id, module_id, module_version, content_hash, locale, mode, day, \
                        planned_minutes, actual_minutes, headcount, group_label, shape, counts";
 
 /// One stored row, its text and blob columns as ranges into `Batch::bytes`.

@@ -88,7 +88,7 @@ pub(super) fn inspect_header(path: &Path) -> Result<(), StoreError> {
         return Err(StoreError::Truncated {
             path: path.to_path_buf(),
             size,
-            expected: 512,
+            expected: None,
         });
     }
     let be16 = |at: usize| u64::from(u16::from_be_bytes([header[at], header[at + 1]]));
@@ -118,7 +118,7 @@ pub(super) fn inspect_header(path: &Path) -> Result<(), StoreError> {
         return Err(StoreError::Truncated {
             path: path.to_path_buf(),
             size,
-            expected,
+            expected: Some(expected),
         });
     }
     Ok(())

@@ -94,7 +94,7 @@ pub fn frame_parts(area: Rect, footer: u16) -> (Rect, Rect, Rect) {
 
 /// A header line: `left` at the left, `right` at the right, clipped to fit.
 pub fn header(model: &Model, left: &str, right: &str, frame: &mut Frame, area: Rect) {
-    let right_w = unicode_width::UnicodeWidthStr::width(right) as u16;
+    let right_w = super::widgets::text::cols(right) as u16;
     let [l, r] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(right_w + 1)]).areas(area);
     // Right to left: the title goes to the right and the rest to the left, mirrored.

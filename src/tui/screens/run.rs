@@ -480,7 +480,7 @@ fn summary(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
                 })
                 .unwrap_or_else(|| line.question.clone());
             let label = truncate(&prompt, label_w.saturating_sub(1));
-            let pad = label_w.saturating_sub(label.width());
+            let pad = label_w.saturating_sub(text::cols(&label));
             lines.push(Line::from(vec![
                 Span::styled(format!("{label}{}", " ".repeat(pad)), model.theme.text),
                 Span::styled(

@@ -13,14 +13,21 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::curriculum::markup::{self, Block, Inline};
 
+/// Columns `text` takes on screen: the sum over its grapheme clusters, as ratatui places them.
+/// (`str::width` of a whole string counts an Arabic lam-alef pair as one column, but terminal
+/// cells hold one letter each.)
+pub fn cols(text: &str) -> usize {
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
 /// Wraps styled runs into lines at most `width` columns wide. The first line starts with
 /// `first`, the others with `rest` (both plain), e.g. "• " and "  " for a bullet.
 pub fn wrap(runs: &[(String, Style)], width: usize, first: &str, rest: &str) -> Vec<Line<'static>> {
-    let width = width.max(first.width() + 1).max(rest.width() + 1);
+    let width = width.max(cols(first) + 1).max(cols(rest) + 1);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut spans: Vec<Span<'static>> = vec![Span::raw(first.to_string())];
-    let mut used = first.width();
-    let mut indent = first.width();
+    let mut used = cols(first);
+    let mut indent = cols(first);
     let mut pending_space: Option<Style> = None;
     let new_line = |spans: &mut Vec<Span<'static>>,
                     lines: &mut Vec<Line<'static>>,
@@ -28,8 +35,8 @@ pub fn wrap(runs: &[(String, Style)], width: usize, first: &str, rest: &str) -> 
                     indent: &mut usize| {
         lines.push(Line::from(std::mem::take(spans)));
         spans.push(Span::raw(rest.to_string()));
-        *used = rest.width();
-        *indent = rest.width();
+        *used = cols(rest);
+        *indent = cols(rest);
     };
     for (text, style) in runs {
         let mut rest_text = text.as_str();
@@ -47,7 +54,7 @@ pub fn wrap(runs: &[(String, Style)], width: usize, first: &str, rest: &str) -> 
                 .unwrap_or(rest_text.len());
             let word = &rest_text[..word_len];
             rest_text = &rest_text[word_len..];
-            let w = word.width();
+            let w = cols(word);
             let space = usize::from(pending_space.is_some());
             if used + space + w > width && used > indent {
                 new_line(&mut spans, &mut lines, &mut used, &mut indent);
@@ -145,7 +152,7 @@ fn mirror(g: &str) -> Cow<'_, str> {
 pub fn visual_line(line: Line<'static>) -> Line<'static> {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     let rtl = line.alignment == Some(Alignment::Right) || is_rtl(&text);
-    if !text.chars().any(is_rtl_char) {
+    if !rtl && !text.chars().any(is_rtl_char) {
         return line;
     }
     let mut starts: Vec<(usize, Style)> = Vec::with_capacity(line.spans.len());
@@ -245,7 +252,7 @@ pub fn plain(text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
 
 /// The display width of a line.
 pub fn line_width(line: &Line<'_>) -> usize {
-    line.spans.iter().map(|s| s.content.width()).sum()
+    line.spans.iter().map(|s| cols(&s.content)).sum()
 }
 
 #[cfg(test)]
