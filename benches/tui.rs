@@ -135,7 +135,9 @@ fn bench(c: &mut Criterion) {
     for (name, model) in screens() {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         group.bench_function(name, |b| {
-            b.iter(|| terminal.draw(|f| view::view(&model, f)).unwrap())
+            b.iter(|| {
+                terminal.draw(|f| view::view(&model, f)).unwrap();
+            })
         });
     }
     group.finish();

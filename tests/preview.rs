@@ -174,7 +174,7 @@ mod end_to_end {
             }
         });
         let mut parser = vt100::Parser::new(30, 100, 0);
-        let mut wait_for = |parser: &mut vt100::Parser, text: &str, present: bool| {
+        let wait_for = |parser: &mut vt100::Parser, text: &str, present: bool| {
             let deadline = Instant::now() + Duration::from_secs(15);
             loop {
                 while let Ok(b) = rx.recv_timeout(Duration::from_millis(50)) {

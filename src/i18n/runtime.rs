@@ -126,7 +126,7 @@ pub fn read_bytes(
         Ok(p) => p,
         Err(d) => return (None, vec![*d]),
     };
-    let diagnostics = audit::audit(&parsed, &audit::english());
+    let diagnostics = audit::audit(&parsed, audit::english());
     (Some(parsed), diagnostics)
 }
 
@@ -172,7 +172,7 @@ pub fn install(files: &[LocaleFile]) {
     let english = audit::english();
     let mut store = Store::new();
     for f in files {
-        let usable = audit::usable_strings(f, &english);
+        let usable = audit::usable_strings(f, english);
         let locale = crate::curriculum::locale_tag::canonical(&f.locale);
         store.entry(locale).or_default().extend(usable);
     }

@@ -669,7 +669,8 @@ pub mod tests {
 
     #[test]
     fn contract_violations_are_refused() {
-        let cases: Vec<(Box<dyn Fn(&mut SessionResult)>, &str)> = vec![
+        type Breach = Box<dyn Fn(&mut SessionResult)>;
+        let cases: Vec<(Breach, &str)> = vec![
             (Box::new(|s| s.session_id = "not-a-uuid".into()), "UUID"),
             (
                 Box::new(|s| s.session_id = "0B0B6F8E-1C5E-4D4E-9B7A-3F1E2D3C4B5A".into()),

@@ -184,8 +184,11 @@ struct ModuleSums {
     questions: Vec<QuestionSums>,
     by_id: HashMap<String, usize>,
     /// The shape of the newest version seen: (version, digest), questions.
-    newest: Option<((u32, [u8; 32]), Arc<Shape>)>,
+    newest: Option<(VersionKey, Arc<Shape>)>,
 }
+
+/// A module version and the digest of its question shape.
+type VersionKey = (u32, [u8; 32]);
 
 #[derive(Default)]
 struct Totals {
