@@ -773,7 +773,8 @@ fn source_comment(out: &mut String, english: &str, en: &LocaleFile, u: &Unit) {
         .filter(|e| audit::plural_parts(&e.key).is_some_and(|(b, _)| b == u.key))
     {
         let form = e.key.rsplit('.').next().unwrap_or_default();
-        comment(out, "", &format!("{english} ({form})"), &e.value);
+        let label = english.trim_end_matches([':', ' ', '\u{a0}']);
+        comment(out, "", &format!("{label} ({form}):"), &e.value);
     }
 }
 

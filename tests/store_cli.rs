@@ -502,7 +502,7 @@ fn bad_bundles_are_refused_whole_and_nothing_stored_changes() {
     .unwrap();
     // Not a bundle at all.
     let notes = dir.path().join("notes.txt");
-    std::fs::write(&notes, "names of the participants").unwrap();
+    std::fs::write(&notes, "Participants: see the paper list").unwrap();
     // A stored session id with other counts (and a new session that must not go in either).
     let mut changed = all[0].clone();
     changed.headcount = Some(21);

@@ -277,8 +277,7 @@ proptest! {
             published.insert((f[0].to_string(), f[1].to_string(), f[3].to_string()), f[5].parse().unwrap());
         }
         // Recompute the true sums per module and month, and attack each table.
-        let mut sums: BTreeMap<(String, String), (u64, BTreeMap<(String, String, String), u64>)> =
-            BTreeMap::new();
+        let mut sums: BTreeMap<(String, String), (u64, Counts)> = BTreeMap::new();
         for s in &sessions {
             let period = s.date.replace('-', "")[..6].to_string();
             let e = sums.entry((s.module_id.clone(), period)).or_default();
@@ -326,6 +325,9 @@ proptest! {
         }
     }
 }
+
+/// Summed counts by (question, phase, choice).
+type Counts = BTreeMap<(String, String, String), u64>;
 
 /// A mapping of every made-up module, question, phase and choice: data elements
 /// `{B|D|A}{len(module)}{question}`, participants `P{module}`, combos `C{choice}`.

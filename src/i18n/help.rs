@@ -90,10 +90,13 @@ fn localize_arg(arg: Arg) -> Arg {
     if !defaults.is_empty() && arg.get_action().takes_values() {
         help.push_str(&t!("cli.help.default", value = defaults.join(", ")));
     }
-    arg.help(help)
-        .help_heading(leak(heading))
-        .hide_possible_values(true)
-        .hide_default_value(true)
+    let arg = arg.help(help).help_heading(leak(heading));
+    // clap (debug builds) refuses these two on flags that take no value, such as --with-group.
+    if arg.get_action().takes_values() {
+        arg.hide_possible_values(true).hide_default_value(true)
+    } else {
+        arg
+    }
 }
 
 /// Handles `waymark help [COMMAND ...]`: prints the help of that command. `None` when the
@@ -190,7 +193,7 @@ pub fn error_text(e: &clap::Error) -> String {
             let rendered = e.render().to_string();
             let first = rendered.lines().next().unwrap_or_default();
             t!(
-                "cli.error.other",
+                "cli.error.generic",
                 detail = first.strip_prefix("error: ").unwrap_or(first)
             )
             .into_owned()

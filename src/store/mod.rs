@@ -175,18 +175,6 @@ impl StoreError {
             },
         }
     }
-
-    /// Whether the store file itself is unusable (as opposed to a bad record or bundle).
-    pub fn is_bad_store(&self) -> bool {
-        matches!(
-            self,
-            StoreError::NotADatabase { .. }
-                | StoreError::Truncated { .. }
-                | StoreError::Corrupt { .. }
-                | StoreError::NewerSchema { .. }
-                | StoreError::Foreign { .. }
-        )
-    }
 }
 
 impl fmt::Display for StoreError {

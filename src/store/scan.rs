@@ -153,6 +153,17 @@ impl Store {
         filter: &Filter,
         ordered: bool,
         work: impl Fn(&Batch, &Shapes) -> Result<R, String> + Sync,
+        consume: impl FnMut(R) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.scan_on(workers(), filter, ordered, work, consume)
+    }
+
+    fn scan_on<R: Send>(
+        &self,
+        n: usize,
+        filter: &Filter,
+        ordered: bool,
+        work: impl Fn(&Batch, &Shapes) -> Result<R, String> + Sync,
         mut consume: impl FnMut(R) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let shapes = self.load_shapes()?;
@@ -179,8 +190,7 @@ impl Store {
             }
             Ok((!batch.rows.is_empty()).then_some(batch))
         };
-        let n = workers();
-        if n == 1 {
+        if n <= 1 {
             while let Some(batch) = next_batch()? {
                 consume(work(&batch, &shapes).map_err(|w| self.damaged(w))?)?;
             }
@@ -248,5 +258,63 @@ impl Store {
             },
             |records| records.iter().try_for_each(&mut each),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sample;
+
+    #[test]
+    fn every_worker_count_gives_the_same_rows_in_the_same_order() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .import_results(&sample::sessions(11, 2 * BATCH_ROWS + 100, 1))
+            .unwrap();
+        let ids = |n: usize| {
+            let mut out = Vec::new();
+            store
+                .scan_on(
+                    n,
+                    &Filter::default(),
+                    true,
+                    |batch, _| {
+                        Ok(batch
+                            .rows
+                            .iter()
+                            .map(|r| batch.text(&r.text[SESSION_ID]).to_string())
+                            .collect::<Vec<_>>())
+                    },
+                    |part| {
+                        out.extend(part);
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            out
+        };
+        let one = ids(1);
+        assert_eq!(one.len(), 2 * BATCH_ROWS + 100);
+        assert_eq!(ids(2), one);
+        assert_eq!(ids(3), one);
+    }
+
+    #[test]
+    fn damage_found_by_a_worker_is_reported_as_damage() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.import_results(&sample::sessions(12, 10, 2)).unwrap();
+        for n in [1, 2] {
+            let err = store
+                .scan_on(
+                    n,
+                    &Filter::default(),
+                    false,
+                    |_, _| Err::<(), _>("counts".to_string()),
+                    |()| Ok(()),
+                )
+                .unwrap_err();
+            assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! context; the `?` overlay is generated from the same table, so help can never go stale.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rust_i18n::t;
 
 /// Where the facilitator is; decides which bindings apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,24 +199,24 @@ impl Key {
     /// How the key is written in help.
     pub fn label(&self) -> String {
         match self {
-            Key::Ctrl(ch) => format!("Ctrl+{}", ch.to_ascii_uppercase()),
+            Key::Ctrl(ch) => format!("{}+{}", t!("keyname.ctrl"), ch.to_ascii_uppercase()),
             Key::Digits => "0-9".into(),
             Key::Letters => "A-F".into(),
             Key::Code(code) => match code {
-                KeyCode::Char(' ') => "Space".into(),
+                KeyCode::Char(' ') => t!("keyname.space").into_owned(),
                 KeyCode::Char(ch) => ch.to_string(),
                 KeyCode::Up => "↑".into(),
                 KeyCode::Down => "↓".into(),
                 KeyCode::Left => "←".into(),
                 KeyCode::Right => "→".into(),
-                KeyCode::PageUp => "PgUp".into(),
-                KeyCode::PageDown => "PgDn".into(),
-                KeyCode::Home => "Home".into(),
-                KeyCode::End => "End".into(),
-                KeyCode::Enter => "Enter".into(),
-                KeyCode::Esc => "Esc".into(),
-                KeyCode::Tab => "Tab".into(),
-                KeyCode::Backspace => "Backspace".into(),
+                KeyCode::PageUp => t!("keyname.pgup").into_owned(),
+                KeyCode::PageDown => t!("keyname.pgdn").into_owned(),
+                KeyCode::Home => t!("keyname.home").into_owned(),
+                KeyCode::End => t!("keyname.end").into_owned(),
+                KeyCode::Enter => t!("keyname.enter").into_owned(),
+                KeyCode::Esc => t!("keyname.esc").into_owned(),
+                KeyCode::Tab => t!("keyname.tab").into_owned(),
+                KeyCode::Backspace => t!("keyname.backspace").into_owned(),
                 other => format!("{other:?}"),
             },
         }
