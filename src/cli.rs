@@ -352,7 +352,8 @@ pub fn run_tui(cli: &Cli, module: Option<String>) -> ExitCode {
         eprintln!("{}", t!("cli.run.no_terminal"));
         return ExitCode::from(2);
     }
-    let catalog = curriculum::load(&sources(cli));
+    let mut catalog = curriculum::load(&sources(cli));
+    fill_resources(&mut catalog);
     let data_dir = crate::dirs::data_dir(cli.data_dir.as_deref());
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let options = crate::tui::app::Options {
@@ -460,6 +461,25 @@ pub fn preview(cli: &Cli, path: &std::path::Path) -> ExitCode {
         Err(e) => {
             eprintln!("{}", t!("cli.run.failed", error = e.to_string()));
             ExitCode::from(1)
+        }
+    }
+}
+
+/// Puts the facilitator's local help resources (`resources.toml`) into every module text, in
+/// each text's own language; an unset one shows its "ask your facilitator" marker. A broken
+/// resources file leaves the markers in place (`waymark check` reports it).
+fn fill_resources(catalog: &mut Catalog) {
+    let resources = crate::dirs::config_dir()
+        .and_then(|dir| crate::resources::Resources::load(&dir).ok())
+        .unwrap_or_default();
+    for module in &mut catalog.modules {
+        let source = module.source_locale.clone();
+        module.map_source_texts(|text| resources.fill_in(text, &source));
+        for tr in module.translations.values_mut() {
+            let locale = tr.locale.clone();
+            for text in tr.texts.values_mut() {
+                *text = resources.fill_in(text, &locale);
+            }
         }
     }
 }

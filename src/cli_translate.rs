@@ -144,17 +144,18 @@ pub fn run(cli: &Cli, args: &TranslateArgs) -> ExitCode {
             Target::Module(id, lang) => update_module(cli, &id, &lang),
         }),
     };
+    // A closed pipe (`| head`) is not an error worth a panic: the file is already written.
     match outcome {
         Ok(message) => {
-            println!("{message}");
+            let _ = writeln!(std::io::stdout().lock(), "{message}");
             ExitCode::SUCCESS
         }
         Err(Failure::Usage(m)) => {
-            eprintln!("{m}");
+            let _ = writeln!(std::io::stderr().lock(), "{m}");
             ExitCode::from(2)
         }
         Err(Failure::Problem(m)) => {
-            eprintln!("{m}");
+            let _ = writeln!(std::io::stderr().lock(), "{m}");
             ExitCode::from(1)
         }
     }

@@ -104,7 +104,6 @@ fn commands_print_no_english_outside_en_yml() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(!text.contains("en-XA."), "missing key in {args:?}: {text}");
         // `list` and `check` print module titles and ids: data, not interface.
         let words = english_words(&text, &catalog_words);
         if !words.is_empty() {

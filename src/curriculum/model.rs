@@ -294,6 +294,41 @@ impl Module {
         out
     }
 
+    /// Rewrites every source-language text of the module (not ids, not sources) with `f`.
+    pub fn map_source_texts(&mut self, f: impl Fn(&str) -> String) {
+        let apply = |s: &mut String| *s = f(s);
+        apply(&mut self.title);
+        apply(&mut self.summary);
+        apply(&mut self.audience);
+        for step in &mut self.steps {
+            if let Some(n) = &mut step.notes {
+                apply(n);
+            }
+            match &mut step.kind {
+                StepKind::Slide { title, body } => {
+                    apply(title);
+                    apply(body);
+                }
+                StepKind::Scenario {
+                    title,
+                    story,
+                    prompts,
+                } => {
+                    apply(title);
+                    apply(story);
+                    prompts.iter_mut().for_each(apply);
+                }
+                StepKind::Question(q) => {
+                    apply(&mut q.prompt);
+                    q.choices.iter_mut().for_each(|c| apply(&mut c.text));
+                    if let Some(e) = &mut q.explanation {
+                        apply(e);
+                    }
+                }
+            }
+        }
+    }
+
     /// The questions of the knowledge check, in module order.
     pub fn check_questions(&self) -> impl Iterator<Item = (&Step, &Question)> {
         self.steps.iter().filter_map(|s| match &s.kind {

@@ -132,7 +132,15 @@ pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: R
                 spans.push(Span::styled((*key).to_string(), model.theme.accent));
                 spans.push(Span::styled(format!(" {what}"), model.theme.muted));
             }
-            Line::from(spans)
+            // Keys are Latin letters: the descriptions say which way the line reads.
+            let mut line = Line::from(spans);
+            if hints
+                .iter()
+                .any(|(_, what)| super::widgets::text::is_rtl(what))
+            {
+                line.alignment = Some(ratatui::layout::Alignment::Right);
+            }
+            line
         }
     };
     frame.render_widget(
