@@ -10,7 +10,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use waymark::curriculum::{self, SourceKind, Sources};
+use waymark::curriculum::{self, Sources};
 use waymark::tui::app::{update, Model, Msg, Options};
 use waymark::tui::theme::{Theme, ThemeName};
 use waymark::tui::view;
@@ -70,7 +70,7 @@ fn screens() -> Vec<(&'static str, Model)> {
         run.session.plan().len()
     };
     // The slide listing the 11 indicators, with notes open.
-    press(&mut m, &vec![KeyCode::Right; 8]);
+    press(&mut m, &[KeyCode::Right; 8]);
     press(&mut m, &[KeyCode::Char('n')]);
     out.push(("slide+notes", m));
     let mut m = started();

@@ -360,7 +360,8 @@ fn a_file_with_nothing_importable_is_refused() {
 
 #[test]
 fn malformed_files_are_refused_with_line_and_column() {
-    let cases: &[(&str, &[(usize, usize, &str)])] = &[
+    type Skips<'a> = &'a [(usize, usize, &'a str)];
+    let cases: &[(&str, Skips)] = &[
         (
             "brace-unclosed.gift",
             &[(3, 43, "the answers opened with { are not closed")],
