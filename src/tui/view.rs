@@ -143,10 +143,14 @@ pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: R
             line
         }
     };
-    frame.render_widget(
-        Paragraph::new(super::widgets::text::visual_line(line)),
-        area,
-    );
+    let line = super::widgets::text::visual_line(line);
+    // Too long for the line: keep the start, which is at the right for right-to-left hints.
+    let line = if line.alignment == Some(ratatui::layout::Alignment::Right) {
+        super::widgets::text::keep_right(line, area.width as usize)
+    } else {
+        line
+    };
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 /// A centred box of the given size (clipped to the area) with a title, cleared underneath.
