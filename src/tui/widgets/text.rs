@@ -204,6 +204,38 @@ pub fn visual_line(line: Line<'static>) -> Line<'static> {
     out
 }
 
+/// Drops cells from the left until the line is at most `width` columns: for a right-to-left line
+/// the beginning is at the right, and that is what must stay visible.
+pub fn keep_right(line: Line<'static>, width: usize) -> Line<'static> {
+    let mut excess = line_width(&line).saturating_sub(width);
+    if excess == 0 {
+        return line;
+    }
+    let alignment = line.alignment;
+    let style = line.style;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        if excess == 0 {
+            spans.push(span);
+            continue;
+        }
+        let mut kept = String::new();
+        for g in span.content.graphemes(true) {
+            if excess > 0 {
+                excess = excess.saturating_sub(cols(g));
+            } else {
+                kept.push_str(g);
+            }
+        }
+        if !kept.is_empty() {
+            spans.push(Span::styled(kept, span.style));
+        }
+    }
+    let mut out = Line::from(spans).style(style);
+    out.alignment = alignment;
+    out
+}
+
 /// `visual_line` for each line: what the screens draw.
 pub fn visual_lines(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
     lines.into_iter().map(visual_line).collect()
@@ -409,6 +441,13 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| l.alignment == Some(Alignment::Right)));
         assert_eq!(shown(&lines)[1], "  WhatsApp");
+    }
+
+    #[test]
+    fn too_long_rtl_lines_keep_their_start_on_the_right() {
+        let line = keep_right(visual("مرحبا بكم في الورشة", Style::new()), 8);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "مكب ابحرم".chars().skip(1).collect::<String>());
     }
 
     #[test]
