@@ -378,10 +378,9 @@ fn html_to_plain(html: &str, lost: &mut Lost) -> String {
             "td" | "th" if closing => out.push(' '),
             "img" => {
                 lost.images += 1;
-                match attribute(tag, "alt").filter(|a| !a.trim().is_empty()) {
-                    Some(alt) => out.push_str(&format!("[{}]", decode_entities(alt.trim()))),
-                    None => out.push_str("[image]"),
-                }
+                let alt = attribute(tag, "alt").filter(|a| !a.trim().is_empty());
+                let name = alt.or_else(|| attribute(tag, "src").map(file_name));
+                out.push_str(&image_mark(name.map(decode_entities).as_deref()));
             }
             "a" if !closing => {
                 link = attribute(tag, "href").map(decode_entities);
@@ -423,6 +422,21 @@ fn html_to_plain(html: &str, lost: &mut Lost) -> String {
         }
     }
     collapsed
+}
+
+/// What stands in the text for a picture: its description, or else its file name, in brackets.
+/// (The warning that goes with it says, in the trainer's language, that a picture was there.)
+fn image_mark(name: Option<&str>) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => format!("[{n}]"),
+        None => "[…]".to_string(),
+    }
+}
+
+/// The last part of a path or address: `@@PLUGINFILE@@/advert.png` -> `advert.png`.
+fn file_name(src: &str) -> &str {
+    let src = src.split(['?', '#']).next().unwrap_or(src);
+    src.rsplit(['/', '\\']).next().unwrap_or(src)
 }
 
 /// The value of `name="..."` (or single quotes) in a tag.
@@ -566,11 +580,8 @@ fn markdown_inline(text: &str, lost: &mut Lost) -> String {
                 out.push_str(before);
                 if image {
                     lost.images += 1;
-                    if label.trim().is_empty() {
-                        out.push_str("[image]");
-                    } else {
-                        out.push_str(&format!("[{}]", label.trim()));
-                    }
+                    let name = Some(label).filter(|l| !l.trim().is_empty());
+                    out.push_str(&image_mark(name.or(Some(file_name(url))).map(str::trim)));
                 } else if label.trim() == url.trim() || url.trim().is_empty() {
                     out.push_str(label);
                 } else {
@@ -1363,6 +1374,16 @@ mod tests {
             "One & two\n\nThree\nfour\n\n- a\n- b\nsite (https://x.org) [a map]"
         );
         assert_eq!(l.images, 1);
+    }
+
+    #[test]
+    fn images_without_a_description_are_named_by_their_file() {
+        let mut l = lost();
+        let text = html_to_plain("<img src=\"@@PLUGINFILE@@/ads/job.png?v=2\"> <img>", &mut l);
+        assert_eq!(tidy(&text, &mut l), "[job.png] […]");
+        let md = markdown_to_plain("![](pics/map.jpg)", &mut l);
+        assert_eq!(md, "[map.jpg]");
+        assert_eq!(l.images, 3);
     }
 
     #[test]

@@ -8,8 +8,10 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use rust_i18n::t;
 
 /// clap keeps headings as `&'static str`; these few strings live as long as the process anyway.
+/// clap adds the colon after a heading itself: the locale's own colon is dropped.
 fn leak(s: std::borrow::Cow<'_, str>) -> &'static str {
-    Box::leak(s.into_owned().into_boxed_str())
+    let s = s.trim_end_matches([':', ' ', '\u{a0}', '\u{202f}', '：']);
+    Box::leak(s.to_string().into_boxed_str())
 }
 
 /// The name of the help command added by `localize`.
