@@ -301,3 +301,98 @@ fn sigterm_and_sighup_restore_the_terminal_and_keep_the_session() {
         assert!(saved.contains("\"q-fee\""), "{saved}");
     }
 }
+
+/// The pids of running `waymark` processes whose command line mentions `marker`.
+fn waymark_pids(marker: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|pid| {
+                    std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                        let c = String::from_utf8_lossy(&c);
+                        c.contains(marker) && c.starts_with(env!("CARGO_BIN_EXE_waymark"))
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_closed_window_saves_the_session_and_the_app_exits() {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let data = tempfile::tempdir().unwrap();
+    let marker = data.path().to_string_lossy().into_owned();
+    // A window of 80x24: `script` gives its terminal no size when its own input is a pipe.
+    let line = format!(
+        "stty rows 24 cols 80; exec {} --curricula {} --data-dir {} run workshop",
+        env!("CARGO_BIN_EXE_waymark"),
+        fixtures().display(),
+        marker
+    );
+    // `script` owns the terminal, as a terminal window does; killing it closes the window.
+    let mut window = Command::new("script")
+        .args(["-q", "-c", &line, "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("run script (util-linux)");
+    let mut keys = window.stdin.take().unwrap();
+    let mut out = window.stdout.take().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut parser = vt100::Parser::new(24, 80, 0);
+    let mut wait_for = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !parser.screen().contents().contains(text) {
+            if let Ok(b) = rx.recv_timeout(Duration::from_millis(50)) {
+                parser.process(&b);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {text:?}:\n{}",
+                parser.screen().contents()
+            );
+        }
+    };
+    wait_for("Set up the session");
+    keys.write_all(b"\r").unwrap();
+    keys.flush().unwrap();
+    wait_for("Knowledge check, before the session");
+    keys.write_all(b"5").unwrap();
+    keys.flush().unwrap();
+    wait_for("[   5");
+    let pids = waymark_pids(&marker);
+    assert_eq!(pids.len(), 1, "{pids:?}");
+    // Every process of `script` holds the terminal's other end: kill them all at once.
+    let group = format!("-{}", window.id());
+    assert!(Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .status()
+        .unwrap()
+        .success());
+    let _ = window.wait();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !waymark_pids(&marker).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "waymark kept running after its window closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let saved = std::fs::read_to_string(data.path().join("session.json")).expect("session saved");
+    assert!(saved.contains("\"q-fee\""), "{saved}");
+}

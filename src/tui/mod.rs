@@ -190,6 +190,9 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
 
+    let latest = Arc::new(std::sync::Mutex::new(None));
+    spawn_watchdog(Arc::clone(&stop), Arc::clone(&latest), data_dir.clone());
+
     let mut terminal = ratatui::try_init()?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -205,11 +208,75 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         &mut services,
         watch.as_mut(),
         &stop,
+        &latest,
     );
 
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
     ratatui::restore();
     outcome
+}
+
+/// The last state of the session in progress, for the watchdog.
+type Latest = std::sync::Mutex<Option<SavedSession>>;
+
+/// Whether the terminal on standard input has hung up (its window was closed).
+fn stdin_hung_up() -> bool {
+    #[cfg(unix)]
+    {
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, zero timeout; poll only writes `revents`.
+        let n = unsafe { libc::poll(&mut fd, 1, 0) };
+        n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+/// A closed window or a signal must end the app even when the terminal library is stuck reading
+/// a hung-up terminal: this thread notices, gives the loop two seconds to leave cleanly, then
+/// saves the last state of the session itself, restores what it can and exits.
+fn spawn_watchdog(stop: Arc<AtomicBool>, latest: Arc<Latest>, data_dir: Option<PathBuf>) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(500));
+        if !stop.load(Ordering::Relaxed) && !stdin_hung_up() {
+            continue;
+        }
+        stop.store(true, Ordering::Relaxed);
+        std::thread::sleep(Duration::from_secs(2));
+        let saved = latest.lock().ok().and_then(|mut slot| slot.take());
+        if let (Some(saved), Some(dir)) = (saved, &data_dir) {
+            if let Ok(bytes) = serde_json::to_vec_pretty(&saved) {
+                let _ = write_atomic(&dir.join(AUTOSAVE), &bytes);
+            }
+        }
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+        ratatui::restore();
+        std::process::exit(0);
+    });
+}
+
+/// Saves the session in progress (unless it is a preview or already recorded).
+fn save_before_exit(model: &mut Model, data_dir: Option<&Path>, services: &mut Services) {
+    if let app::Screen::Run(run) = &model.screen {
+        if !model.preview && !run.recorded {
+            let save = run.session.save();
+            run_effects(model, vec![Effect::Save(save)], data_dir, services);
+        }
+    }
+}
+
+/// Whether the terminal has hung up: a harmless attribute reset can no longer be written.
+fn terminal_gone() -> bool {
+    let mut out = std::io::stdout();
+    out.write_all(b"\x1b[0m")
+        .and_then(|()| out.flush())
+        .is_err()
 }
 
 fn event_loop(
@@ -219,22 +286,26 @@ fn event_loop(
     services: &mut Services,
     mut watch: Option<&mut preview::Watch>,
     stop: &AtomicBool,
+    latest: &Latest,
 ) -> std::io::Result<()> {
     let mut last_tick = Instant::now();
     loop {
         if model.next_session_id.is_empty() {
             model.next_session_id = uuid::Uuid::new_v4().to_string();
         }
-        terminal.draw(|f| view::view(model, f))?;
-        if stop.load(Ordering::Relaxed) {
-            // SIGTERM or SIGHUP: save what is on screen, then leave cleanly.
-            if let app::Screen::Run(run) = &model.screen {
-                if !model.preview && !run.recorded {
-                    let save = run.session.save();
-                    run_effects(model, vec![Effect::Save(save)], data_dir, services);
+        if let Ok(mut slot) = latest.lock() {
+            *slot = match &model.screen {
+                app::Screen::Run(run) if !model.preview && !run.recorded => {
+                    Some(run.session.save())
                 }
-            }
-            return Ok(());
+                _ => None,
+            };
+        }
+        let drawn = terminal.draw(|f| view::view(model, f)).map(|_| ());
+        if stop.load(Ordering::Relaxed) || drawn.is_err() {
+            // SIGTERM, SIGHUP, or a terminal that is gone: save what is on screen, then leave.
+            save_before_exit(model, data_dir, services);
+            return drawn;
         }
         let timeout = Duration::from_millis(250);
         let mut msgs = Vec::new();
@@ -257,6 +328,12 @@ fn event_loop(
         if secs >= 1 {
             last_tick += Duration::from_secs(secs);
             msgs.push(Msg::Tick(secs));
+            // A closed window does not always send SIGHUP, and input then only reads end of
+            // file; writing to a hung-up terminal fails, so probe it once a second.
+            if terminal_gone() {
+                save_before_exit(model, data_dir, services);
+                return Ok(());
+            }
         }
         for msg in msgs {
             let effects = app::update(model, msg);
