@@ -3,40 +3,14 @@
 //! trainer wrote is ever overwritten; bad usage exits 2, problems exit 1.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{run, waymark_in};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// The binary with a private data and config folder, English, no colour.
-fn waymark(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
-    c.env("WAYMARK_DATA_DIR", home.join("data"))
-        .env("XDG_DATA_HOME", home.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", home.join("xdg-config"))
-        .env("HOME", home)
-        .env_remove("WAYMARK_CURRICULA")
-        .env_remove("WAYMARK_LANG")
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1")
-        .current_dir(home);
-    c
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run waymark");
-    (
-        status.code().expect("exit code"),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -232,4 +206,11 @@ fn import_gift_reports_invalid_utf8_at_its_place() {
     assert_eq!(code, 1);
     assert!(err.contains("latin1.gift:1:9"), "{err}");
     assert!(err.contains("UTF-8"), "{err}");
+}
+
+/// The binary with `home` as the home and working folder, its data in `home/data`.
+fn waymark(home: &Path) -> Command {
+    let mut c = waymark_in(&home.join("data"), home);
+    c.env("HOME", home).current_dir(home);
+    c
 }

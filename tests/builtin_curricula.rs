@@ -4,10 +4,14 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use waymark::curriculum::{self, Catalog, Module, Severity, Sources, StepKind};
 use waymark::resources::{self, Name};
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{run, waymark_in};
 
 /// The modules Waymark ships, and the languages each one ships in.
 const MODULES: [&str; 5] = [
@@ -378,31 +382,10 @@ fn unset_resources_show_a_marker_in_every_module() {
     }
 }
 
-fn waymark(config: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
-    c.env("WAYMARK_DATA_DIR", config.join("data"))
-        .env("XDG_DATA_HOME", config.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", config.join("xdg-config"))
-        .env_remove("WAYMARK_CURRICULA")
-        .env_remove("WAYMARK_LANG")
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1");
-    c
-}
-
-fn run(cmd: &mut Command) -> (i32, String) {
-    let Output { status, stdout, .. } = cmd.output().expect("run waymark");
-    (
-        status.code().expect("exit code"),
-        String::from_utf8_lossy(&stdout).into_owned(),
-    )
-}
-
 /// `check --format json`: the codes of its warnings.
 fn warning_codes(config: &Path) -> (i32, BTreeSet<String>, serde_json::Value) {
-    let (code, out) = run(waymark(config).args(["check", "--format", "json", "--deny-warnings"]));
+    let (code, out, _) =
+        run(waymark(config).args(["check", "--format", "json", "--deny-warnings"]));
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let codes = v["diagnostics"]
         .as_array()
@@ -429,7 +412,7 @@ fn check_deny_warnings_fails_only_on_drafts_and_unset_resources() {
 
     // Every resource set: only the draft warnings remain.
     for name in Name::ALL {
-        let (code, _) =
+        let (code, _, _) =
             run(waymark(dir.path()).args(["resources", "set", name.as_str(), "Test value"]));
         assert_eq!(code, 0);
     }
@@ -441,29 +424,29 @@ fn check_deny_warnings_fails_only_on_drafts_and_unset_resources() {
 #[test]
 fn resources_command_lists_sets_and_loads_builtin_sets() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out) = run(waymark(dir.path()).arg("resources"));
+    let (code, out, _) = run(waymark(dir.path()).arg("resources"));
     assert_eq!(code, 0);
     assert!(out.contains("not created yet"), "{out}");
     for name in Name::ALL {
         assert!(out.contains(name.as_str()), "{out}");
     }
-    let (code, out) = run(waymark(dir.path()).args(["resources", "use", "us"]));
+    let (code, out, _) = run(waymark(dir.path()).args(["resources", "use", "us"]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1-888-373-7888"), "{out}");
     assert!(out.contains("1-866-347-2423"), "{out}");
     assert!(out.contains("Still unset"), "{out}");
     let file = dir.path().join("xdg-config/waymark/resources.toml");
     assert!(file.is_file());
-    let (code, out) = run(waymark(dir.path()).args(["resources", "use", "uk"]));
+    let (code, out, _) = run(waymark(dir.path()).args(["resources", "use", "uk"]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("08000 121 700"), "{out}");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.contains("1-866-347-2423"), "{text}");
-    let (code, _) = run(waymark(dir.path()).args(["resources", "use", "fr"]));
+    let (code, _, _) = run(waymark(dir.path()).args(["resources", "use", "fr"]));
     assert_eq!(code, 2);
-    let (code, _) = run(waymark(dir.path()).args(["resources", "set", "helpine", "x"]));
+    let (code, _, _) = run(waymark(dir.path()).args(["resources", "set", "helpine", "x"]));
     assert_eq!(code, 2);
-    let (code, _) = run(waymark(dir.path()).args(["resources", "unset", "helpline"]));
+    let (code, _, _) = run(waymark(dir.path()).args(["resources", "unset", "helpline"]));
     assert_eq!(code, 0);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.lines().any(|l| l.starts_with("helpline")), "{text}");
@@ -498,7 +481,7 @@ body = "Call {{helpine}}."
 "#,
     )
     .unwrap();
-    let (code, out) = run(waymark(dir.path()).arg("check").arg(&m));
+    let (code, out, _) = run(waymark(dir.path()).arg("check").arg(&m));
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("error[unknown-resource]: unknown help resource {{helpine}}"),
@@ -506,4 +489,9 @@ body = "Call {{helpine}}."
     );
     assert!(out.contains("did you mean `{{helpline}}`?"), "{out}");
     assert!(out.contains(":19:14"), "{out}");
+}
+
+/// The binary with its data in `config/data` and the XDG folders under `config`.
+fn waymark(config: &Path) -> Command {
+    waymark_in(&config.join("data"), config)
 }

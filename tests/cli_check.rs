@@ -2,38 +2,13 @@
 //! text and JSON output, and every source of modules (built-in, data folder, env, flags).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{run, waymark};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// The binary with a private, empty data folder and no locale or curricula from the caller.
-fn waymark(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
-    c.env("WAYMARK_DATA_DIR", data)
-        .env("XDG_DATA_HOME", data.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", data.join("xdg-config"))
-        .env_remove("WAYMARK_CURRICULA")
-        .env_remove("WAYMARK_LANG")
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1");
-    c
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run waymark");
-    (
-        status.code().expect("exit code"),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -3,38 +3,14 @@
 //! duplicate keys, wrong placeholders), `translate new` / `update` / `status`, stale strings.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{run, waymark};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary with a private data folder and no language or curricula from the caller.
-fn waymark(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
-    c.env("WAYMARK_DATA_DIR", data)
-        .env("XDG_DATA_HOME", data.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", data.join("xdg-config"))
-        .env_remove("WAYMARK_CURRICULA")
-        .env_remove("WAYMARK_LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("NO_COLOR", "1");
-    c
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run waymark");
-    (
-        status.code().expect("exit code"),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
 }
 
 /// The first line of `--help`'s usage: shows which language the interface speaks.

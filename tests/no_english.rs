@@ -12,19 +12,12 @@ use std::process::Command;
 use clap::CommandFactory;
 use common::{english_words, pseudo, pseudo_locale, PSEUDO};
 
+#[path = "support/cli.rs"]
+mod cli;
+
 fn waymark(data: &Path, locales: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
-    c.env("WAYMARK_DATA_DIR", data)
-        .env("XDG_DATA_HOME", data.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", data.join("xdg-config"))
-        .env_remove("WAYMARK_CURRICULA")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C")
-        .env("WAYMARK_LANG", PSEUDO)
-        .env("NO_COLOR", "1")
-        .arg("--locales")
-        .arg(locales);
+    let mut c = cli::waymark(data);
+    c.env("WAYMARK_LANG", PSEUDO).arg("--locales").arg(locales);
     c
 }
 

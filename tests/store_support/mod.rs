@@ -3,39 +3,14 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use waymark::session::SessionResult;
 use waymark::store::{sample, Store};
 
-/// The binary with a private data folder and English messages.
-pub fn waymark(data: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_waymark"));
-    c.env("WAYMARK_DATA_DIR", data)
-        .env("XDG_DATA_HOME", data.join("xdg-data"))
-        .env("XDG_CONFIG_HOME", data.join("xdg-config"))
-        .env_remove("WAYMARK_CURRICULA")
-        .env_remove("WAYMARK_LANG")
-        .env("LANG", "C")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1");
-    c
-}
-
-/// Exit code, stdout, stderr.
-pub fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run waymark");
-    (
-        status.code().expect("exit code"),
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
-}
+#[path = "../support/cli.rs"]
+mod cli;
+#[allow(unused_imports)] // Not every test binary that includes this runs the CLI.
+pub use cli::{run, waymark};
 
 pub fn store_file(data: &Path) -> PathBuf {
     data.join(waymark::store::FILE_NAME)
