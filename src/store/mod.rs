@@ -355,8 +355,9 @@ impl Store {
     }
 }
 
+/// Creates `dir` (and its parents) if needed, private to the user (0700 on Unix).
 #[cfg(unix)]
-fn create_folder(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_folder(dir: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::DirBuilderExt;
     if dir.is_dir() {
         return Ok(());
@@ -372,7 +373,7 @@ fn create_folder(dir: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(not(unix))]
-fn create_folder(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn create_folder(dir: &Path) -> Result<(), StoreError> {
     std::fs::create_dir_all(dir).map_err(|e| StoreError::CreateFolder {
         path: dir.to_path_buf(),
         error: e.to_string(),
@@ -399,8 +400,9 @@ fn create_file(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Writes `bytes`-producing `fill` to `path` through a temporary file and a rename, so a reader
-/// never sees half an export and an old file survives a failed write. The file is 0600 on Unix.
+/// Writes `bytes`-producing `fill` to `path` through a temporary file, fsync and a rename, then
+/// syncs the folder, so a reader never sees half a file and a crash or power cut leaves the old
+/// file or the new one. The file is 0600 on Unix.
 pub fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), StoreError>,
@@ -438,5 +440,13 @@ pub fn write_atomically(
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io_err(e)
-    })
+    })?;
+    // The rename itself is durable only once the folder is synced; best effort, as not every
+    // platform lets a folder be opened for that.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
 }

@@ -69,44 +69,19 @@ pub fn load_autosave(data_dir: &Path) -> (Option<SavedSession>, Option<String>) 
     }
 }
 
-/// Creates the data folder (0700 on Unix) if needed.
-pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
+/// Writes the autosave atomically into the data folder, creating the folder (0700) if needed:
+/// the store's write path, so the session and the exports share one durable way to write.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), crate::store::StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::store::create_folder(dir)?;
     }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file, fsync, rename, fsync of the folder.
-/// A crash or power cut leaves either the old file or the new one, never half of one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    ensure_private_dir(dir)?;
-    let tmp = path.with_extension("json.tmp");
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut f = options.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    crate::store::write_atomically(path, |w| {
+        w.write_all(bytes)
+            .map_err(|e| crate::store::StoreError::Write {
+                path: path.to_path_buf(),
+                error: e.to_string(),
+            })
+    })
 }
 
 /// Carries out the effects `update` asked for, feeding their outcomes back in. Returns false
