@@ -264,17 +264,21 @@ fn event_loop(
     latest: &Latest,
 ) -> std::io::Result<()> {
     let mut last_tick = Instant::now();
+    let mut changed = true;
     loop {
         if model.next_session_id.is_empty() {
             model.next_session_id = uuid::Uuid::new_v4().to_string();
         }
-        if let Ok(mut slot) = latest.lock() {
-            *slot = match &model.screen {
-                app::Screen::Run(run) if !model.preview && !run.recorded => {
-                    Some(run.session.save())
-                }
-                _ => None,
-            };
+        // The watchdog's copy of the session changes only when a message was handled.
+        if changed {
+            if let Ok(mut slot) = latest.lock() {
+                *slot = match &model.screen {
+                    app::Screen::Run(run) if !model.preview && !run.recorded => {
+                        Some(run.session.save())
+                    }
+                    _ => None,
+                };
+            }
         }
         let drawn = terminal.draw(|f| view::view(model, f)).map(|_| ());
         if stop.load(Ordering::Relaxed) || drawn.is_err() {
@@ -310,6 +314,7 @@ fn event_loop(
                 return Ok(());
             }
         }
+        changed = !msgs.is_empty();
         for msg in msgs {
             let effects = app::update(model, msg);
             if !run_effects(model, effects, data_dir, services) {
