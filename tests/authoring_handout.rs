@@ -87,11 +87,14 @@ fn participant_versions_show_no_answers() {
 #[test]
 fn the_session_order_is_kept() {
     let text = render(&workshop(), "en", Format::Markdown, false);
+    let opening = text.find("## Opening").unwrap();
     let before = text.find("## Before we start").unwrap();
     let content = text.find("## The session").unwrap();
     let sources = text.find("### Sources").unwrap();
     let after = text.find("## After the session").unwrap();
-    assert!(before < content && content < sources && sources < after);
+    assert!(opening < before && before < content && content < sources && sources < after);
+    // The opening slide (topic and safeguarding) is read out before any question.
+    assert!(text[opening..before].contains("### Fake job offers"));
     // The check questions are asked twice; the question asked in its place once.
     assert_eq!(text.matches("Which of these are red flags?").count(), 2);
     assert_eq!(text.matches("Keeping copies of your documents").count(), 1);

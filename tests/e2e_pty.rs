@@ -153,6 +153,9 @@ fn a_whole_session_by_show_of_hands() {
     app.send(DOWN);
     app.send("10");
     app.send(ENTER);
+    // The opening slide (topic and safeguarding) comes before the knowledge check.
+    app.wait_for("too good to be true");
+    app.send(RIGHT);
     app.wait_for("Knowledge check, before the session");
     // Before: q-fee 2 / 5 / 0, q-flags pay 6, confidence 3 on "3".
     app.send("2");
@@ -165,8 +168,7 @@ fn a_whole_session_by_show_of_hands() {
     app.send(RIGHT);
     app.send(&DOWN.repeat(2));
     app.send("3");
-    // Content: slide, scenario, one question asked during, sources.
-    app.send(RIGHT);
+    // Content: scenario, one question asked during, sources.
     app.send(RIGHT);
     app.wait_for("Ana's offer");
     app.send(RIGHT);
@@ -221,6 +223,9 @@ fn a_whole_session_in_private_mode() {
     app.send(RIGHT);
     app.wait_for("Private");
     app.send(ENTER);
+    // The opening slide (topic and safeguarding) comes before the knowledge check.
+    app.wait_for("too good to be true");
+    app.send(RIGHT);
     app.wait_for("Knowledge check, before the session");
     app.send("a");
     app.send("b");
@@ -245,6 +250,9 @@ fn kill_9_mid_session_then_resume_with_tallies_intact() {
     let mut app = App::start(data.path(), &["run", "workshop"]);
     app.wait_for("Set up the session");
     app.send(ENTER);
+    // The opening slide (topic and safeguarding) comes before the knowledge check.
+    app.wait_for("too good to be true");
+    app.send(RIGHT);
     app.wait_for("Knowledge check, before the session");
     app.send("4");
     app.send(DOWN);
@@ -283,6 +291,8 @@ fn sigterm_and_sighup_restore_the_terminal_and_keep_the_session() {
         let mut app = App::start(data.path(), &["run", "workshop"]);
         app.wait_for("Set up the session");
         app.send(ENTER);
+        app.wait_for("too good to be true");
+        app.send(RIGHT);
         app.wait_for("Knowledge check, before the session");
         app.send("5");
         app.wait_for("[   5");
@@ -370,6 +380,9 @@ fn a_closed_window_saves_the_session_and_the_app_exits() {
     };
     wait_for("Set up the session");
     keys.write_all(b"\r").unwrap();
+    keys.flush().unwrap();
+    wait_for("too good to be true");
+    keys.write_all(b"\x1b[C").unwrap();
     keys.flush().unwrap();
     wait_for("Knowledge check, before the session");
     keys.write_all(b"5").unwrap();

@@ -98,18 +98,17 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     key(&mut m, KeyCode::Enter);
     out.push(("02-setup", m));
 
-    // Show of hands: counts typed for the before-check.
+    // The opening slide comes first, then show of hands: counts typed for the before-check.
     let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 1);
     keys(&mut m, "3");
     key(&mut m, KeyCode::Down);
     keys(&mut m, "6");
     out.push(("03-before-hands", m));
 
-    let mut m = started(locale, AnswerMode::Hands);
-    next(&mut m, 3);
+    let m = started(locale, AnswerMode::Hands);
     out.push(("04-slide", m));
     let mut m = started(locale, AnswerMode::Hands);
-    next(&mut m, 3);
     keys(&mut m, "n");
     out.push(("05-slide-notes", m));
     let mut m = started(locale, AnswerMode::Hands);
@@ -160,6 +159,7 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
 
     // A whole before and after, then the summary.
     let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 1);
     keys(&mut m, "2");
     key(&mut m, KeyCode::Down);
     keys(&mut m, "5");
@@ -204,6 +204,7 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
         group: Some("School A".into()),
     };
     let mut s = Session::new(module, setup, "id".into(), "2026-11-28".into());
+    s.forward().unwrap();
     s.set_count(0, 5).unwrap();
     s.tick(600);
     let m = Model::new(
@@ -235,6 +236,7 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
             format!("00000000-0000-4000-8000-00000000000{i}"),
             "2026-11-20".into(),
         );
+        s.goto(1).unwrap();
         s.set_count(0, before.0).unwrap();
         s.set_count(1, before.1).unwrap();
         s.goto(7).unwrap();

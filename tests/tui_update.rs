@@ -128,6 +128,9 @@ fn every_change_is_saved_and_the_summary_records_once() {
     let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
+    // The opening slide first; moving on is a change too.
+    let effects = press(&mut m, KeyCode::Right);
+    assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
     let effects = press(&mut m, KeyCode::Char('4'));
     assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
     let effects = press(&mut m, KeyCode::Right);
@@ -139,6 +142,7 @@ fn every_change_is_saved_and_the_summary_records_once() {
     update(&mut m, Msg::Recorded(Ok(())));
     // Once recorded, counts cannot change and nothing is recorded again.
     press(&mut m, KeyCode::Home);
+    press(&mut m, KeyCode::Right);
     assert!(press(&mut m, KeyCode::Char('7')).is_empty());
     assert!(draw(&m).contains("counts can no longer change"));
     let effects = press(&mut m, KeyCode::End);
@@ -202,6 +206,7 @@ fn clicking_a_choice_selects_it_or_answers_it() {
     let _ui = interface();
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Right);
     let screen = draw(&m);
     let row = screen
         .lines()
@@ -216,6 +221,7 @@ fn clicking_a_choice_selects_it_or_answers_it() {
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Right);
     press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Right);
     let screen = draw(&m);
     let row = screen
         .lines()
@@ -235,6 +241,7 @@ fn help_lists_the_keys_of_the_current_screen() {
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Right);
     press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Right);
     press(&mut m, KeyCode::Char('?'));
     let screen = draw(&m);
     assert!(

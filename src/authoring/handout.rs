@@ -123,7 +123,18 @@ impl<'m> Doc<'m> {
         let mut parts: Vec<Part<'m>> = Vec::new();
         let mut current: Option<Phase> = None;
         let mut number = 0;
-        for item in plan::build(module, true) {
+        let plan = plan::build(module, true);
+        // The opening slide, ahead of the knowledge check, gets a part of its own.
+        let has_before = plan.iter().any(|i| {
+            matches!(
+                i,
+                Item::Step {
+                    phase: Phase::Before,
+                    ..
+                }
+            )
+        });
+        for item in plan {
             let (entry, phase) = match item {
                 Item::Step { index, phase } => {
                     let step = &module.steps[index];
@@ -156,6 +167,9 @@ impl<'m> Doc<'m> {
                             t!("authoring.handout.before_intro", locale = l)
                         }),
                     ),
+                    Phase::During if parts.is_empty() && has_before => {
+                        (t!("authoring.handout.opening", locale = l), None)
+                    }
                     Phase::During => (t!("authoring.handout.content", locale = l), None),
                     Phase::After => (
                         t!("authoring.handout.after", locale = l),

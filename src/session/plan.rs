@@ -1,5 +1,6 @@
-//! The order of a workshop: the check questions before, the content (slides, scenarios and the
-//! other questions), a sources slide, the check questions after, then the summary.
+//! The order of a workshop: the opening slide, the check questions before, the rest of the
+//! content (slides, scenarios and the other questions), a sources slide, the check questions
+//! after, then the summary.
 
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,10 @@ impl Item {
 
 /// Builds the plan. With the knowledge check on, check questions are asked before and after the
 /// content and not in between; with it off they are asked in their place like any question.
+///
+/// The module's first step, when it is a slide, is its opening (the topic, and the safeguarding
+/// words: anyone may step out, what happens on a disclosure). The room hears it before any
+/// question, so it comes ahead of the knowledge check.
 pub fn build(module: &Module, check: bool) -> Vec<Item> {
     let is_check = |kind: &StepKind| matches!(kind, StepKind::Question(q) if q.check);
     let check = check && module.steps.iter().any(|s| is_check(&s.kind));
@@ -47,13 +52,21 @@ pub fn build(module: &Module, check: bool) -> Vec<Item> {
         .map(|(i, _)| i)
         .collect();
     let mut plan = Vec::new();
+    let opening = check
+        && matches!(module.steps.first(), Some(s) if matches!(s.kind, StepKind::Slide { .. }));
+    if opening {
+        plan.push(Item::Step {
+            index: 0,
+            phase: Phase::During,
+        });
+    }
     if check {
         plan.extend(checks.iter().map(|&index| Item::Step {
             index,
             phase: Phase::Before,
         }));
     }
-    for (index, step) in module.steps.iter().enumerate() {
+    for (index, step) in module.steps.iter().enumerate().skip(usize::from(opening)) {
         if check && is_check(&step.kind) {
             continue;
         }

@@ -451,15 +451,15 @@ mod tests {
     }
 
     #[test]
-    fn plan_is_check_before_content_sources_check_after_summary() {
+    fn plan_is_opening_check_before_content_sources_check_after_summary() {
         let s = session(AnswerMode::Hands);
         let names: Vec<String> = s.plan().iter().map(|i| i.describe(s.module())).collect();
         assert_eq!(
             names,
             [
+                "intro",
                 "q1@before",
                 "q2@before",
-                "intro",
                 "story",
                 "sources",
                 "q1@after",
@@ -485,6 +485,21 @@ mod tests {
                 "summary"
             ]
         );
+    }
+
+    #[test]
+    fn a_module_that_opens_with_a_question_starts_with_the_check() {
+        let mut m = module();
+        let first_question = m
+            .steps
+            .iter()
+            .position(|s| matches!(s.kind, StepKind::Question(_)))
+            .unwrap();
+        let q = m.steps.remove(first_question);
+        m.steps.insert(0, q);
+        let s = Session::new(&m, setup(AnswerMode::Hands, true), "id".into(), "d".into());
+        let names: Vec<String> = s.plan().iter().map(|i| i.describe(s.module())).collect();
+        assert_eq!(names[..3], ["q1@before", "q2@before", "intro"]);
     }
 
     #[test]

@@ -142,6 +142,9 @@ pub struct Options {
 
 pub struct Model {
     pub catalog: Catalog,
+    /// The catalog's modules in `locale`, made once per language switch or reload rather than
+    /// on every frame.
+    localized: Vec<Module>,
     pub theme: Theme,
     /// The language of the interface and the content, switched together with `l`.
     pub locale: String,
@@ -174,6 +177,7 @@ impl Model {
         }
         languages[1..].sort();
         let mut model = Model {
+            localized: localize_all(&catalog, &options.locale),
             catalog,
             theme: options.theme,
             locale: options.locale,
@@ -223,15 +227,13 @@ impl Model {
     }
 
     /// The modules shown on the start screen, filtered, in the current language.
-    pub fn visible_modules(&self) -> Vec<Module> {
+    pub fn visible_modules(&self) -> Vec<&Module> {
         let filter = match &self.screen {
             Screen::Start(s) => s.filter.to_lowercase(),
             _ => String::new(),
         };
-        self.catalog
-            .modules
+        self.localized
             .iter()
-            .map(|m| m.localized(&self.locale))
             .filter(|m| {
                 filter.is_empty()
                     || m.title.to_lowercase().contains(&filter)
@@ -299,9 +301,18 @@ impl Model {
             .position(|l| l.eq_ignore_ascii_case(&self.locale))
             .map_or(0, |i| (i + 1) % self.languages.len());
         self.locale = self.languages[i].clone();
+        self.localized = localize_all(&self.catalog, &self.locale);
         crate::i18n::set(&self.locale);
         self.message = Some(t!("start.language_now", lang = self.locale.as_str()).into_owned());
     }
+}
+
+fn localize_all(catalog: &Catalog, locale: &str) -> Vec<Module> {
+    catalog
+        .modules
+        .iter()
+        .map(|m| m.localized(locale))
+        .collect()
 }
 
 /// The errors of a catalog as one line each (`path:line:col: error[code]: message`).
@@ -322,6 +333,7 @@ fn reload(model: &mut Model, catalog: Catalog) {
         model.message = Some(t!("preview.has_errors").into_owned());
         return;
     }
+    model.localized = localize_all(&catalog, &model.locale);
     model.catalog = catalog;
     model.message = Some(t!("preview.reloaded").into_owned());
     if model.preview && !matches!(model.screen, Screen::Run(_)) {
