@@ -467,6 +467,7 @@ struct PipeAware<W> {
 
 impl<W: Write> Write for PipeAware<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let buf = &buf[..buf.len().min(store::WRITE_SLICE)];
         self.inner.write(buf).inspect_err(|e| {
             self.closed |= e.kind() == std::io::ErrorKind::BrokenPipe;
         })

