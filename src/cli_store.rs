@@ -496,11 +496,7 @@ pub fn export(data: Option<&Path>, args: &ExportArgs) -> ExitCode {
             Ok(()) => {
                 eprintln!(
                     "{}",
-                    t!(
-                        "cli.export.bundle_done",
-                        count = count,
-                        path = bundle.display()
-                    )
+                    crate::tn!("cli.export.bundle_done", count, path = bundle.display())
                 );
                 ExitCode::SUCCESS
             }
@@ -625,10 +621,10 @@ pub fn import(data: Option<&Path>, args: &ImportArgs) -> ExitCode {
         match store.import_file(file) {
             Ok(o) => println!(
                 "{}",
-                t!(
+                crate::tn!(
                     "cli.import.done",
+                    o.added,
                     path = file.display(),
-                    added = o.added,
                     already = o.already
                 )
             ),

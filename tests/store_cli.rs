@@ -122,7 +122,7 @@ fn report_table_shows_reach_scores_gain_and_hardest_questions() {
     );
     // rights: no headcount, so the 10 who answered count.
     assert!(
-        out.contains("Module rights\n  1 sessions, 10 participants"),
+        out.contains("Module rights\n  sessions: 1, participants: 10"),
         "{out}"
     );
     // warning-signs, session 1: before (0.4 + 0.5) / 2 = 45%, after (0.8 + 1.0) / 2 = 90%;
@@ -227,7 +227,10 @@ fn csv_export_is_long_format_suppressed_and_without_group_labels() {
     // pay/after 16, 4, 0: 4 and its partner 16 hidden; 0 stays.
     assert!(lines.contains(&format!("{s1},after,pay,single,c,false,0").as_str()));
     assert!(lines.contains(&format!("{s1},after,pay,single,b,false,suppressed").as_str()));
-    assert!(err.contains("Exported 3 sessions: 23 counts"), "{err}");
+    assert!(
+        err.contains("Sessions exported: 3; counts: 23, of which 5 suppressed"),
+        "{err}"
+    );
 
     let (code, out, _) = run(waymark(data.path()).args(["export", "--with-group"]));
     assert_eq!(code, 0);
@@ -456,7 +459,7 @@ fn bundles_merge_at_the_office_once_and_in_any_order() {
     assert_eq!(
         out,
         format!(
-            "{}: 2 sessions added, 0 already here\n{}: 1 sessions added, 1 already here\n",
+            "{}: 2 sessions added, 0 already here\n{}: 1 session added, 1 already here\n",
             a.display(),
             b.display()
         )

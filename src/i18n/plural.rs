@@ -295,4 +295,17 @@ mod tests {
         // A key without forms is used as it is.
         assert_eq!(plural_in("en", "check.and_more", 3, &[]), " and 3 more");
     }
+
+    #[test]
+    fn store_messages_agree_with_their_count() {
+        let args = |p: &str| [("path", p.to_string()), ("already", "0".to_string())];
+        let import = |l: &str, n: u64| plural_in(l, "cli.import.done", n, &args("b.json"));
+        assert_eq!(import("en", 1), "b.json: 1 session added, 0 already here");
+        assert_eq!(import("en", 2), "b.json: 2 sessions added, 0 already here");
+        assert!(import("es", 1).contains("1 sesión añadida"));
+        assert!(import("fr", 0).contains("0 séance ajoutée"));
+        assert!(import("pt", 5).contains("5 sessões acrescentadas"));
+        assert!(import("ar", 2).contains("جلستان"), "{}", import("ar", 2));
+        assert!(import("ar", 3).contains("3 جلسات"), "{}", import("ar", 3));
+    }
 }
