@@ -286,6 +286,22 @@ fn too_small_window_says_so() {
 }
 
 #[test]
+fn too_small_window_in_arabic_reads_top_to_bottom_right_to_left() {
+    let _ui = interface("ar");
+    let m = model("ar");
+    let screen = draw(&m, 40, 12);
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.chars().any(|c| c.is_alphanumeric()))
+        .collect();
+    // The title first, then the sizes; each line in visual order (reversed logical Arabic).
+    assert!(rows[0].contains(&reversed("النافذة صغيرة")), "{screen}");
+    assert!(rows[1].contains(&reversed("حجم هذه النافذة")), "{screen}");
+    assert!(screen.contains("40x12"), "{screen}");
+    insta::assert_snapshot!("too-small-ar-40x12", screen);
+}
+
+#[test]
 fn screens_fit_every_size_from_the_minimum_up() {
     let _ui = interface("en");
     // No panic and no lost choice at any size between 60x16 and 200x60.

@@ -1,7 +1,7 @@
 //! Draws the model: picks the screen, lays out the readable column, and draws overlays on top.
 //! Drawing only; every decision was made in `update`.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
@@ -9,6 +9,7 @@ use rust_i18n::t;
 
 use super::app::{Model, Overlay, Screen};
 use super::screens;
+use super::widgets::text;
 
 /// Below this the screens cannot be read; a clear message is shown instead.
 pub const MIN_WIDTH: u16 = 60;
@@ -48,27 +49,41 @@ pub fn view(model: &Model, frame: &mut Frame) {
     }
 }
 
+/// Below the minimum size: the title and the sizes, wrapped here (not by the paragraph) so that
+/// each line of right-to-left text is put in visual order, then centred.
 fn too_small(model: &Model, frame: &mut Frame, area: Rect) {
-    let lines = vec![
-        Line::styled(t!("view.too_small").into_owned(), model.theme.accent),
-        Line::raw(
-            t!(
-                "view.too_small_size",
-                width = area.width,
-                height = area.height,
-                min_width = MIN_WIDTH,
-                min_height = MIN_HEIGHT
-            )
-            .into_owned(),
+    let width = usize::from(area.width.saturating_sub(2).max(1));
+    let mut lines = text::plain(&t!("view.too_small"), width, model.theme.accent);
+    lines.extend(text::plain(
+        &t!(
+            "view.too_small_size",
+            width = area.width,
+            height = area.height,
+            min_width = MIN_WIDTH,
+            min_height = MIN_HEIGHT
         ),
-    ];
-    let height = (lines.len() as u16).min(area.height);
+        width,
+        model.theme.text,
+    ));
+    let lines: Vec<Line<'static>> = text::visual_lines(lines)
+        .into_iter()
+        .map(|mut l| {
+            // Wrapping pads to the width; centring needs the bare text.
+            if let Some(first) = l.spans.first_mut() {
+                first.content = first.content.trim_start().to_string().into();
+            }
+            if let Some(last) = l.spans.last_mut() {
+                last.content = last.content.trim_end().to_string().into();
+            }
+            l.alignment(Alignment::Center)
+        })
+        .collect();
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     let y = area.y + area.height.saturating_sub(height) / 2;
-    let p = Paragraph::new(lines)
-        .centered()
-        .wrap(ratatui::widgets::Wrap { trim: true });
     frame.render_widget(
-        p,
+        Paragraph::new(lines),
         Rect::new(area.x, y, area.width, area.height - (y - area.y)),
     );
 }
