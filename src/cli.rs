@@ -428,7 +428,13 @@ pub fn preview(cli: &Cli, path: &std::path::Path) -> ExitCode {
         return ExitCode::from(2);
     }
     let load_dir = dir.clone();
-    let load = move || curriculum::load_paths(std::slice::from_ref(&load_dir)).unwrap_or_default();
+    // The trainer sees the module as the room will, with the help resources filled in.
+    let load = move || {
+        let mut catalog =
+            curriculum::load_paths(std::slice::from_ref(&load_dir)).unwrap_or_default();
+        fill_resources(&mut catalog);
+        catalog
+    };
     let catalog = load();
     let id = dir.file_name().map(|n| n.to_string_lossy().into_owned());
     let watch = match crate::tui::preview::Watch::new(&dir, Box::new(load)) {
@@ -469,17 +475,8 @@ pub fn preview(cli: &Cli, path: &std::path::Path) -> ExitCode {
 /// each text's own language; an unset one shows its "ask your facilitator" marker. A broken
 /// resources file leaves the markers in place (`waymark check` reports it).
 fn fill_resources(catalog: &mut Catalog) {
-    let resources = crate::dirs::config_dir()
+    crate::dirs::config_dir()
         .and_then(|dir| crate::resources::Resources::load(&dir).ok())
-        .unwrap_or_default();
-    for module in &mut catalog.modules {
-        let source = module.source_locale.clone();
-        module.map_source_texts(|text| resources.fill_in(text, &source));
-        for tr in module.translations.values_mut() {
-            let locale = tr.locale.clone();
-            for text in tr.texts.values_mut() {
-                *text = resources.fill_in(text, &locale);
-            }
-        }
-    }
+        .unwrap_or_default()
+        .fill_catalog(catalog);
 }

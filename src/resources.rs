@@ -481,6 +481,22 @@ impl Resources {
         self.fill_in(text, &rust_i18n::locale())
     }
 
+    /// Puts the values into every text of every module, source and translations, each in its
+    /// own language; an unset one becomes its "ask your facilitator" marker. Ids, sources and
+    /// the content hash are untouched, so a saved session still resumes after a value changes.
+    pub fn fill_catalog(&self, catalog: &mut crate::curriculum::Catalog) {
+        for module in &mut catalog.modules {
+            let source = module.source_locale.clone();
+            module.map_source_texts(|text| self.fill_in(text, &source));
+            for tr in module.translations.values_mut() {
+                let locale = tr.locale.clone();
+                for text in tr.texts.values_mut() {
+                    *text = self.fill_in(text, &locale);
+                }
+            }
+        }
+    }
+
     /// As `fill`, with the unset marker in `locale`: the language the room reads the module in.
     pub fn fill_in(&self, text: &str, locale: &str) -> String {
         let mut out = String::with_capacity(text.len());

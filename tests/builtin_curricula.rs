@@ -382,6 +382,41 @@ fn unset_resources_show_a_marker_in_every_module() {
     }
 }
 
+#[test]
+fn the_session_sees_resources_filled_in_every_language() {
+    // As `waymark` and `waymark preview` prepare the catalog: the UK set, emergency unset.
+    let mut catalog = builtin();
+    let hash_before = module(&catalog, "getting-help").content_hash.clone();
+    resources::BuiltinSet::UnitedKingdom
+        .resources()
+        .fill_catalog(&mut catalog);
+    let m = module(&catalog, "getting-help");
+    assert_eq!(
+        m.content_hash, hash_before,
+        "a saved session must still resume"
+    );
+    for (label, text) in all_texts(m) {
+        assert!(!text.contains("{{"), "{label}: {text}");
+    }
+    for locale in std::iter::once("en").chain(TRANSLATIONS) {
+        let shown = m.localized(locale);
+        let texts: String = shown
+            .steps
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StepKind::Slide { body, .. } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert!(texts.contains(resources::UK_HELPLINE), "{locale}");
+        // Emergency is not in the UK set: the room sees the marker in its own language.
+        let marker = Name::Emergency.unset_marker(locale);
+        assert!(texts.contains(&marker), "{locale}: no {marker:?}");
+    }
+    let ar = Name::Emergency.unset_marker("ar");
+    assert_ne!(ar, Name::Emergency.unset_marker("en"));
+}
+
 /// `check --format json`: the codes of its warnings.
 fn warning_codes(config: &Path) -> (i32, BTreeSet<String>, serde_json::Value) {
     let (code, out, _) =
