@@ -353,6 +353,16 @@ fn a_closed_window_saves_the_session_and_the_app_exits() {
         .process_group(0)
         .spawn()
         .expect("run script (util-linux)");
+    /// Closes the window even when an assertion fails, so no app is left running.
+    struct CloseOnDrop(u32);
+    impl Drop for CloseOnDrop {
+        fn drop(&mut self) {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.0)])
+                .status();
+        }
+    }
+    let _close = CloseOnDrop(window.id());
     let mut keys = window.stdin.take().unwrap();
     let mut out = window.stdout.take().unwrap();
     let (tx, rx) = channel();
