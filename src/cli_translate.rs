@@ -302,6 +302,106 @@ pub struct OldTranslation {
     pub status: Option<String>,
     pub texts: BTreeMap<String, String>,
     pub fingerprints: BTreeMap<String, String>,
+    /// Translations an earlier update kept as comments, because the English had lost their key.
+    pub obsolete: Vec<ObsoleteEntry>,
+}
+
+/// One translation kept as a comment at the end of a file: its key and its lines as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObsoleteEntry {
+    pub key: String,
+    pub lines: Vec<String>,
+}
+
+impl ObsoleteEntry {
+    /// `# key = "text"` for a module file; the lines of a multi-line text behind `#   `.
+    fn toml(key: &str, text: &str) -> Self {
+        let lines = format!("{key} = {}", toml_str(text))
+            .lines()
+            .enumerate()
+            .map(|(i, l)| format!("{}{l}", if i == 0 { "# " } else { "#   " }))
+            .collect();
+        ObsoleteEntry {
+            key: key.to_string(),
+            lines,
+        }
+    }
+
+    /// `# key: "text"` for an interface file.
+    fn yaml(key: &str, text: &str) -> Self {
+        ObsoleteEntry {
+            key: key.to_string(),
+            lines: vec![format!("# {key}: {}", yaml_str(text))],
+        }
+    }
+}
+
+/// The key of `line` if it opens a translation kept as a comment in a module file.
+/// Source comments (`# English: ...`) and notes never match: their first word is no plain key.
+fn toml_obsolete_key(line: &str) -> Option<&str> {
+    let (key, value) = line.strip_prefix("# ")?.split_once(" = ")?;
+    let plain = !key.is_empty()
+        && !key.contains(|c: char| c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '='));
+    (plain && value.starts_with(['"', '\''])).then_some(key)
+}
+
+/// The key of `line` if it opens a translation kept as a comment in an interface file: every
+/// interface key has a dot, and the value is one double-quoted string, as `update` writes it.
+fn yaml_obsolete_key(line: &str) -> Option<&str> {
+    let (key, value) = line.strip_prefix("# ")?.split_once(": ")?;
+    let plain = key.contains('.') && !key.contains(char::is_whitespace);
+    (plain && serde_json::from_str::<String>(value).is_ok()).then_some(key)
+}
+
+/// Reads back the translations an earlier update kept as comments, so that the next update
+/// carries them on instead of dropping them. An entry is the line `entry_key` recognises and the
+/// lines after it behind `#   ` (or a bare `#`): the rest of a multi-line text. Other comments,
+/// such as the note above the block in whatever language it was written in, are left out: the
+/// note is written again.
+fn read_obsolete(text: &str, entry_key: fn(&str) -> Option<&str>) -> Vec<ObsoleteEntry> {
+    let mut out: Vec<ObsoleteEntry> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        if let Some(key) = entry_key(line) {
+            out.push(ObsoleteEntry {
+                key: key.to_string(),
+                lines: vec![line.to_string()],
+            });
+            open = true;
+        } else if open && (line.starts_with("#  ") || line == "#") {
+            if let Some(e) = out.last_mut() {
+                e.lines.push(line.to_string());
+            }
+        } else {
+            open = false;
+        }
+    }
+    out
+}
+
+/// The block at the end of a file that keeps translations the English no longer has: the note,
+/// then each entry once, in the order given (those kept before first). Returns how many.
+fn write_obsolete(out: &mut String, entries: Vec<ObsoleteEntry>) -> usize {
+    let mut kept: Vec<ObsoleteEntry> = Vec::new();
+    for e in entries {
+        if !kept.contains(&e) {
+            kept.push(e);
+        }
+    }
+    if kept.is_empty() {
+        return 0;
+    }
+    out.push('\n');
+    for l in t!("translate.obsolete_note").lines() {
+        out.push_str(&format!("# {l}\n"));
+    }
+    for e in &kept {
+        for l in &e.lines {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    kept.len()
 }
 
 fn header_of(text: &str) -> Vec<String> {
@@ -321,6 +421,7 @@ pub fn read_old_translation(text: &str) -> Result<OldTranslation, String> {
         .map_err(|e: toml::de::Error| e.message().to_string())?;
     let mut old = OldTranslation {
         header: header_of(text),
+        obsolete: read_obsolete(text, toml_obsolete_key),
         ..Default::default()
     };
     let s = |v: &toml::Value| v.as_str().map(ToString::to_string);
@@ -522,25 +623,22 @@ pub fn module_translation_text(
         mut w,
         ..
     } = b;
-    let obsolete: Vec<(&String, &String)> = old
-        .texts
+    // Kept before, unless the English has the key again and it is translated; then the
+    // translations whose key the English lost since.
+    let live = |k: &str| source_map.contains_key(k) && old.texts.contains_key(k);
+    let obsolete = old
+        .obsolete
         .iter()
-        .filter(|(k, _)| !source_map.contains_key(k.as_str()))
+        .filter(|e| !live(&e.key))
+        .cloned()
+        .chain(
+            old.texts
+                .iter()
+                .filter(|(k, _)| !source_map.contains_key(k.as_str()))
+                .map(|(k, v)| ObsoleteEntry::toml(k, v)),
+        )
         .collect();
-    if !obsolete.is_empty() {
-        out.push('\n');
-        for l in t!("translate.obsolete_note").lines() {
-            out.push_str(&format!("# {l}\n"));
-        }
-        for (k, v) in &obsolete {
-            for (i, line) in format!("{k} = {}", toml_str(v)).lines().enumerate() {
-                out.push_str(if i == 0 { "# " } else { "#   " });
-                out.push_str(line);
-                out.push('\n');
-            }
-            w.obsolete += 1;
-        }
-    }
+    w.obsolete = write_obsolete(&mut out, obsolete);
     out.push('\n');
     for l in t!("translate.fingerprints_note").lines() {
         out.push_str(&format!("# {l}\n"));
@@ -711,7 +809,8 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
         }
         fps.push((u.key.clone(), fp, stale.then_some(current)));
     }
-    // Keys English no longer has are kept as comments.
+    // Keys English no longer has are kept as comments, with those kept by an earlier update
+    // (unless the English has the key again and it is translated).
     if let Some(o) = old {
         let known: std::collections::BTreeSet<String> = units
             .iter()
@@ -726,21 +825,23 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
                 }
             })
             .collect();
-        let obsolete: Vec<_> = o
-            .entries
-            .iter()
-            .filter(|e| !known.contains(&e.key) && !e.value.is_empty())
+        let earlier = o
+            .file
+            .text()
+            .map(|t| read_obsolete(t, yaml_obsolete_key))
+            .unwrap_or_default();
+        let live = |k: &str| known.contains(k) && old_texts.contains_key(k);
+        let obsolete = earlier
+            .into_iter()
+            .filter(|e| !live(&e.key))
+            .chain(
+                o.entries
+                    .iter()
+                    .filter(|e| !known.contains(&e.key) && !e.value.is_empty())
+                    .map(|e| ObsoleteEntry::yaml(&e.key, &e.value)),
+            )
             .collect();
-        if !obsolete.is_empty() {
-            out.push('\n');
-            for l in t!("translate.obsolete_note").lines() {
-                out.push_str(&format!("# {l}\n"));
-            }
-            for e in obsolete {
-                out.push_str(&format!("# {}: {}\n", e.key, yaml_str(&e.value)));
-                w.obsolete += 1;
-            }
-        }
+        w.obsolete = write_obsolete(&mut out, obsolete);
     }
     out.push('\n');
     for l in t!("translate.fingerprints_note").lines() {
@@ -1123,4 +1224,73 @@ fn status(cli: &Cli, format: Format) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(out.as_bytes());
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_translations_are_read_back_without_the_note_or_the_english() {
+        let text = "# Tafsiri ya Kiswahili ya workshop.\nstatus = \"draft\"\n\n\
+            # English: Fake job offers\ntitle = \"Kazi bandia\"\n\n\
+            # English:\n#   Two lines\n#   of English\nbody = \"\"\"\nMistari\n\"\"\"\n\n\
+            # Ya no está en el inglés; se conserva aquí.\n# Borra estas líneas.\n\
+            # steps.old.body = \"\"\"\n#   Mstari wa kwanza\n#\n#   \"\"\"\n\
+            # steps.old.title = 'Kichwa: cha zamani'\n\n\
+            # Which English text each translation was made from.\n[fingerprints]\n\
+            \"title\" = \"0123456789abcdef\"\n";
+        let got = read_obsolete(text, toml_obsolete_key);
+        let keys: Vec<&str> = got.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["steps.old.body", "steps.old.title"]);
+        assert_eq!(
+            got[0].lines,
+            [
+                "# steps.old.body = \"\"\"",
+                "#   Mstari wa kwanza",
+                "#",
+                "#   \"\"\""
+            ]
+        );
+        assert_eq!(got[1].lines, ["# steps.old.title = 'Kichwa: cha zamani'"]);
+    }
+
+    #[test]
+    fn interface_comments_that_only_look_like_kept_translations_are_left_out() {
+        let text = "# English: \"Done\"\n# English (one): \"%{count} done\"\n\
+            # Hinweis: \"kept\"\n# old.key: not quoted\n# old.key: \"Zamani\"\n";
+        let got = read_obsolete(text, yaml_obsolete_key);
+        assert_eq!(
+            got,
+            [ObsoleteEntry {
+                key: "old.key".into(),
+                lines: vec!["# old.key: \"Zamani\"".into()],
+            }]
+        );
+    }
+
+    #[test]
+    fn each_kept_translation_is_written_once_and_reads_back_the_same() {
+        let multi = ObsoleteEntry::toml("steps.a.body", "Mstari\n\n- pili\n");
+        let single = ObsoleteEntry::toml("steps.a.title", "Kichwa");
+        let mut out = String::new();
+        let n = write_obsolete(
+            &mut out,
+            vec![multi.clone(), single.clone(), multi.clone(), single.clone()],
+        );
+        assert_eq!(n, 2);
+        assert_eq!(out.matches("Kichwa").count(), 1);
+        assert_eq!(
+            read_obsolete(&out, toml_obsolete_key),
+            [multi.clone(), single]
+        );
+        let ui = ObsoleteEntry::yaml("old.key", "Zamani \"sana\"");
+        let mut out = String::new();
+        write_obsolete(&mut out, vec![ui.clone()]);
+        assert_eq!(read_obsolete(&out, yaml_obsolete_key), [ui]);
+        // Nothing to keep: no note either.
+        let mut out = String::new();
+        assert_eq!(write_obsolete(&mut out, Vec::new()), 0);
+        assert!(out.is_empty());
+    }
 }

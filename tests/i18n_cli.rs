@@ -462,6 +462,207 @@ fn interface_translation_round_trip() {
     assert!(out.contains("warning-signs"), "{out}");
 }
 
+/// How many times `needle` is in `text`.
+fn count(text: &str, needle: &str) -> usize {
+    text.matches(needle).count()
+}
+
+#[test]
+fn translations_of_removed_module_texts_survive_every_later_update() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = data.path().join("mine");
+    let module_dir = curricula.join("workshop");
+    copy_dir(&root().join("tests/fixtures/tui/workshop"), &module_dir);
+    std::fs::remove_file(module_dir.join("hi.toml")).unwrap();
+    std::fs::remove_file(module_dir.join("ar.toml")).unwrap();
+    let translate = |lang: &str, args: &[&str]| {
+        let mut c = waymark(data.path());
+        c.args(["--lang", lang])
+            .arg("--curricula")
+            .arg(&curricula)
+            .arg("translate")
+            .args(args);
+        let (code, out, err) = run(&mut c);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+        out
+    };
+    translate("en", &["new", "workshop", "sw"]);
+    let file = module_dir.join("sw.toml");
+
+    // The translator translates the title, the welcome slide (several lines) and the second
+    // prompt of the story.
+    let body = "Leo tunaangalia nafasi za kazi.\n\n- Mshahara mkubwa mno\n";
+    let prompt = "Ana angeweza kuangalia nini?";
+    let empty_prompt = "  # 2. What could Ana check before she decides?\n  \"\",";
+    let filled_prompt = format!("  # 2. What could Ana check before she decides?\n  \"{prompt}\",");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(empty_prompt), "{text}");
+    let text = text
+        .replacen("title = \"\"", "title = \"Kutambua kazi bandia\"", 1)
+        .replacen(
+            "body = \"\"\"\n\"\"\"",
+            &format!("body = \"\"\"\n{body}\"\"\""),
+            1,
+        )
+        .replace(empty_prompt, &filled_prompt);
+    std::fs::write(&file, &text).unwrap();
+
+    // The author removes the welcome slide and the second prompt.
+    let original = std::fs::read_to_string(module_dir.join("module.toml")).unwrap();
+    let start = original.find("[[steps]]\nid = \"welcome\"").unwrap();
+    let end = original.find("[[steps]]\nid = \"story\"").unwrap();
+    let two_prompts =
+        "prompts = [\"Which red flags do you notice?\", \"What could Ana check before she decides?\"]";
+    let one_prompt = "prompts = [\"Which red flags do you notice?\"]";
+    assert!(original.contains(two_prompts));
+    let without_welcome = format!("{}{}", &original[..start], &original[end..]);
+    std::fs::write(
+        module_dir.join("module.toml"),
+        without_welcome.replace(two_prompts, one_prompt),
+    )
+    .unwrap();
+
+    let out = translate("en", &["update", "workshop", "sw"]);
+    assert!(
+        out.contains("2 translations of texts the English no longer has"),
+        "{out}"
+    );
+    let first = std::fs::read_to_string(&file).unwrap();
+    let note = "# No longer in the English, kept here so that nothing translated is lost.";
+    assert_eq!(count(&first, note), 1, "{first}");
+    assert!(
+        first.contains(
+            "# steps.welcome.body = \"\"\"\n#   Leo tunaangalia nafasi za kazi.\n#   \n#   - Mshahara mkubwa mno\n#   \"\"\"\n"
+        ),
+        "{first}"
+    );
+    assert!(
+        first.contains(&format!("# steps.story.prompts.2 = \"{prompt}\"\n")),
+        "{first}"
+    );
+    assert!(
+        first.contains("title = \"Kutambua kazi bandia\""),
+        "{first}"
+    );
+
+    // A second and a third update keep them: the file does not change.
+    for n in 2..=3 {
+        let out = translate("en", &["update", "workshop", "sw"]);
+        assert!(
+            out.contains("2 translations of texts the English no longer has"),
+            "update {n}: {out}"
+        );
+        let again = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(again, first, "update {n}");
+    }
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
+    assert_eq!(code, 0, "{out}");
+
+    // Updated in Spanish, the note is written once in Spanish; the translations stay, once.
+    translate("es", &["update", "workshop", "sw"]);
+    let es = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(count(&es, "# Ya no está en el inglés"), 1, "{es}");
+    assert_eq!(count(&es, note), 0, "{es}");
+    assert_eq!(count(&es, "Leo tunaangalia nafasi za kazi."), 1, "{es}");
+    assert_eq!(count(&es, prompt), 1, "{es}");
+
+    // The author brings the second prompt back: the old translation stays a comment while the
+    // prompt is untranslated, and is not repeated once the translator has filled it in again.
+    std::fs::write(module_dir.join("module.toml"), &without_welcome).unwrap();
+    let out = translate("en", &["update", "workshop", "sw"]);
+    assert!(
+        out.contains("2 translations of texts the English no longer has"),
+        "{out}"
+    );
+    let back = std::fs::read_to_string(&file).unwrap();
+    assert!(back.contains(empty_prompt), "{back}");
+    assert_eq!(count(&back, prompt), 1, "{back}");
+    std::fs::write(&file, back.replace(empty_prompt, &filled_prompt)).unwrap();
+    let out = translate("en", &["update", "workshop", "sw"]);
+    assert!(
+        out.contains("1 translation of a text the English no longer has"),
+        "{out}"
+    );
+    let filled = std::fs::read_to_string(&file).unwrap();
+    assert!(filled.contains(&filled_prompt), "{filled}");
+    assert_eq!(count(&filled, prompt), 1, "{filled}");
+    assert!(!filled.contains("# steps.story.prompts.2"), "{filled}");
+    assert_eq!(
+        count(&filled, "Leo tunaangalia nafasi za kazi."),
+        1,
+        "{filled}"
+    );
+    assert_eq!(count(&filled, note), 1, "{filled}");
+}
+
+#[test]
+fn translations_of_removed_interface_keys_survive_every_later_update() {
+    let data = tempfile::tempdir().unwrap();
+    let update = || {
+        let (code, out, err) =
+            run(waymark(data.path()).args(["translate", "update", "--ui", "sw"]));
+        assert_eq!(code, 0, "{out}{err}");
+        out
+    };
+    let (code, out, err) = run(waymark(data.path()).args(["translate", "new", "--ui", "sw"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let file = data.path().join("locales/sw.yml");
+    // One string translated, and one whose key the English no longer has.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("cli.help.usage: \"\"", "cli.help.usage: \"Matumizi:\"")
+        + "zz.removed.string: \"Maandishi ya zamani\"\n";
+    std::fs::write(&file, text).unwrap();
+
+    let out = update();
+    assert!(
+        out.contains("1 translation of a text the English no longer has"),
+        "{out}"
+    );
+    let first = std::fs::read_to_string(&file).unwrap();
+    let kept = "# zz.removed.string: \"Maandishi ya zamani\"\n";
+    assert_eq!(count(&first, kept), 1, "{first}");
+    assert_eq!(count(&first, "Maandishi ya zamani"), 1, "{first}");
+    let note = "# No longer in the English, kept here so that nothing translated is lost.";
+    assert_eq!(count(&first, note), 1, "{first}");
+    for n in 2..=3 {
+        let out = update();
+        assert!(
+            out.contains("1 translation of a text the English no longer has"),
+            "update {n}: {out}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), first, "update {n}");
+    }
+
+    // Kept translations of keys the English has again: dropped where the key is translated,
+    // kept where it is still empty.
+    std::fs::write(
+        &file,
+        first.replace(
+            kept,
+            &format!(
+                "{kept}# cli.help.usage: \"Matumizi ya zamani:\"\n# cli.help.options: \"Chaguo:\"\n"
+            ),
+        ),
+    )
+    .unwrap();
+    let out = update();
+    assert!(
+        out.contains("2 translations of texts the English no longer has"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(!text.contains("Matumizi ya zamani:"), "{text}");
+    assert_eq!(count(&text, "cli.help.usage: \"Matumizi:\"\n"), 1, "{text}");
+    assert_eq!(
+        count(&text, "# cli.help.options: \"Chaguo:\"\n"),
+        1,
+        "{text}"
+    );
+    assert_eq!(count(&text, kept), 1, "{text}");
+    assert_eq!(count(&text, note), 1, "{text}");
+}
+
 #[test]
 fn clap_usage_errors_speak_the_interface_language() {
     let data = tempfile::tempdir().unwrap();
