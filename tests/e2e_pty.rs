@@ -183,6 +183,10 @@ fn a_whole_session_by_show_of_hands() {
     app.wait_for("✓ correct: It is a red flag");
     app.send(END);
     app.wait_for("What the group learned");
+    // Reaching the summary saves nothing; Enter does.
+    app.wait_for("Not saved yet");
+    assert!(!data.path().join("waymark.sqlite3").exists());
+    app.send(ENTER);
     app.wait_for("Results saved in the score store");
     assert!(app.screen().contains("Class average"), "{}", app.screen());
     // Peak memory of the whole session (Linux: the high-water mark of resident memory).
@@ -223,25 +227,104 @@ fn a_whole_session_in_private_mode() {
     app.send(RIGHT);
     app.wait_for("Private");
     app.send(ENTER);
-    // The opening slide (topic and safeguarding) comes before the knowledge check.
     app.wait_for("too good to be true");
     app.send(RIGHT);
     app.wait_for("Knowledge check, before the session");
-    app.send("a");
-    app.send("b");
-    app.send("b");
+    // Before, q-fee: three people answer, one takes theirs back.
+    for k in ["a", "b", "b"] {
+        app.send(k);
+    }
     app.wait_for("Answers recorded: 3");
-    // The screen never shows which choice was pressed.
+    // The screen never shows which choice was pressed, nor the counts.
     assert!(!app.screen().contains("[   2"), "{}", app.screen());
     app.send("u");
     app.wait_for("Answers recorded: 2");
-    app.send(END);
+    // No reveal before the content.
+    app.send("r");
+    app.wait_for("No reveal in the knowledge check before the session");
+    app.send(RIGHT);
+    app.wait_for("Which of these are red flags?");
+    for k in ["a", "a", "c"] {
+        app.send(k);
+    }
+    app.wait_for("Answers recorded: 3");
+    app.send(RIGHT);
+    for k in ["b", "c"] {
+        app.send(k);
+    }
+    app.wait_for("Answers recorded: 2");
+    // Content: the scenario, a question asked in its place and revealed, the sources.
+    app.send(RIGHT);
+    app.wait_for("Ana's offer");
+    app.send(RIGHT);
+    for k in ["a", "a", "b"] {
+        app.send(k);
+    }
+    app.wait_for("Answers recorded: 3");
+    app.send("r");
+    app.wait_for("✓ correct: True");
+    app.wait_for("67%");
+    app.send(RIGHT);
+    app.wait_for("IOM Ukraine, guidance on safe employment abroad");
+    // After: the same check questions, each revealed with the class's distribution.
+    app.send(RIGHT);
+    app.wait_for("Knowledge check, after the session");
+    for k in ["b", "b"] {
+        app.send(k);
+    }
+    app.wait_for("Answers recorded: 2");
+    app.send("r");
+    app.wait_for("✓ correct: It is a red flag");
+    app.send(RIGHT);
+    for k in ["a", "b"] {
+        app.send(k);
+    }
+    app.send("r");
+    app.wait_for("✓ correct: Pressure to decide fast");
+    app.send(RIGHT);
+    for k in ["e", "e"] {
+        app.send(k);
+    }
+    app.send("r");
+    app.send(RIGHT);
     app.wait_for("What the group learned");
+    app.wait_for("Not saved yet");
+    app.send(ENTER);
     app.wait_for("Results saved in the score store");
     app.send("q");
     assert!(app.wait_exit().success());
-    let bundle = recorded_sessions(data.path()).to_string();
-    assert!(bundle.contains("\"private\""), "{bundle}");
+    let stored = recorded_sessions(data.path());
+    let session = &stored[0];
+    assert_eq!(session["mode"], "private", "{session}");
+    let counts = |question: &str, phase: &str| {
+        session["tallies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["question"] == question && t["phase"] == phase)
+            .map(|t| t["counts"].clone())
+            .unwrap_or_else(|| panic!("no {question}@{phase} in {session}"))
+    };
+    assert_eq!(
+        counts("q-fee", "before"),
+        serde_json::json!({"a": 1, "b": 1, "c": 0})
+    );
+    assert_eq!(
+        counts("q-flags", "before"),
+        serde_json::json!({"pay": 2, "rush": 0, "contract": 1})
+    );
+    assert_eq!(
+        counts("q-copies", "during"),
+        serde_json::json!({"true": 2, "false": 1})
+    );
+    assert_eq!(
+        counts("q-fee", "after"),
+        serde_json::json!({"a": 0, "b": 2, "c": 0})
+    );
+    assert_eq!(
+        counts("q-confidence", "after"),
+        serde_json::json!({"1": 0, "2": 0, "3": 0, "4": 0, "5": 2})
+    );
 }
 
 #[test]

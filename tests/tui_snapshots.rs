@@ -90,6 +90,31 @@ fn next(m: &mut Model, n: usize) {
     }
 }
 
+/// A whole session by show of hands, before and after, ending on the (unsaved) summary.
+fn at_summary(locale: &str) -> Model {
+    let mut m = started(locale, AnswerMode::Hands);
+    next(&mut m, 1);
+    keys(&mut m, "2");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "5");
+    next(&mut m, 1);
+    keys(&mut m, "6");
+    next(&mut m, 6);
+    keys(&mut m, "0");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "9");
+    next(&mut m, 1);
+    keys(&mut m, "9");
+    key(&mut m, KeyCode::Down);
+    keys(&mut m, "8");
+    let effects = key(&mut m, KeyCode::End);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Record(_))),
+        "{effects:?}"
+    );
+    m
+}
+
 /// Every screen, in order, as (name, model).
 fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     let mut out = Vec::new();
@@ -157,25 +182,12 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     next(&mut m, 6);
     out.push(("12-sources", m));
 
-    // A whole before and after, then the summary.
-    let mut m = started(locale, AnswerMode::Hands);
-    next(&mut m, 1);
-    keys(&mut m, "2");
-    key(&mut m, KeyCode::Down);
-    keys(&mut m, "5");
-    next(&mut m, 1);
-    keys(&mut m, "6");
-    next(&mut m, 6);
-    keys(&mut m, "0");
-    key(&mut m, KeyCode::Down);
-    keys(&mut m, "9");
-    next(&mut m, 1);
-    keys(&mut m, "9");
-    key(&mut m, KeyCode::Down);
-    keys(&mut m, "8");
-    let effects = key(&mut m, KeyCode::End);
+    // A whole before and after, then the summary: reaching it records nothing; Enter does.
+    out.push(("13-summary-unsaved", at_summary(locale)));
+    let mut m = at_summary(locale);
+    let effects = key(&mut m, KeyCode::Enter);
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::Record(_))),
+        matches!(effects.as_slice(), [Effect::Record(_)]),
         "{effects:?}"
     );
     update(&mut m, Msg::Recorded(Ok(())));

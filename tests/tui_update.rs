@@ -135,18 +135,28 @@ fn every_change_is_saved_and_the_summary_records_once() {
     assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
     let effects = press(&mut m, KeyCode::Right);
     assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
+    // Jumping to the summary records nothing: the rest of the counts may still come.
     let effects = press(&mut m, KeyCode::End);
     assert!(
-        matches!(effects.as_slice(), [Effect::Save(_), Effect::Record(r)] if r.module_id == "workshop")
+        matches!(effects.as_slice(), [Effect::Save(_)]),
+        "{effects:?}"
+    );
+    assert!(draw(&m).contains("Not saved yet"));
+    // Enter on the summary records.
+    let effects = press(&mut m, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Record(r)] if r.module_id == "workshop"),
+        "{effects:?}"
     );
     update(&mut m, Msg::Recorded(Ok(())));
-    // Once recorded, counts cannot change and nothing is recorded again.
-    press(&mut m, KeyCode::Home);
-    press(&mut m, KeyCode::Right);
+    // Once recorded, counts cannot change, nothing is recorded again, and nothing is
+    // autosaved again (the unfinished session must not come back).
+    assert!(press(&mut m, KeyCode::Home).is_empty());
+    assert!(press(&mut m, KeyCode::Right).is_empty());
     assert!(press(&mut m, KeyCode::Char('7')).is_empty());
     assert!(draw(&m).contains("counts can no longer change"));
-    let effects = press(&mut m, KeyCode::End);
-    assert!(!effects.iter().any(|e| matches!(e, Effect::Record(_))));
+    assert!(update(&mut m, Msg::Tick(30)).is_empty());
+    assert!(press(&mut m, KeyCode::End).is_empty());
     // Quitting a recorded session needs no question.
     assert_eq!(press(&mut m, KeyCode::Char('q')), vec![Effect::Quit]);
 }
@@ -157,6 +167,7 @@ fn a_failed_record_can_be_retried_with_enter() {
     let mut m = model_with(false, Some("workshop"));
     press(&mut m, KeyCode::Enter);
     press(&mut m, KeyCode::End);
+    press(&mut m, KeyCode::Enter);
     update(&mut m, Msg::Recorded(Err("disk full".into())));
     assert!(draw(&m).contains("disk full"));
     let effects = press(&mut m, KeyCode::Enter);
@@ -305,6 +316,9 @@ fn the_event_loop_writes_and_removes_the_autosave() {
     }
     let effects = press(&mut m, KeyCode::End);
     tui::run_effects(&mut m, effects, Some(dir.path()), &mut services);
+    assert!(recorded.borrow().is_empty(), "recorded before Enter");
+    let effects = press(&mut m, KeyCode::Enter);
+    tui::run_effects(&mut m, effects, Some(dir.path()), &mut services);
     assert_eq!(*recorded.borrow(), ["id-1"]);
     assert!(
         !saved.exists(),
@@ -363,4 +377,179 @@ fn a_saved_session_of_a_changed_module_offers_a_fresh_start() {
     assert!(matches!(m.screen, Screen::Resume { .. }));
     assert_eq!(press(&mut m, KeyCode::Char('n')), vec![Effect::DiscardSave]);
     assert!(matches!(m.screen, Screen::Start(_)));
+}
+
+/// A model holding an unfinished session of the workshop, saved in `locale`.
+fn resuming(locale: &str) -> Model {
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Right);
+    type_text(&mut m, "4");
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    let mut saved = run.session.save();
+    saved.setup.locale = locale.into();
+    let dirs = ["good", "tui"].map(|d| {
+        (
+            SourceKind::Flag,
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(d),
+        )
+    });
+    Model::new(
+        curriculum::load(&Sources {
+            builtin: false,
+            dirs: dirs.to_vec(),
+        }),
+        Options {
+            theme: Theme::new(ThemeName::Default),
+            locale: "en".into(),
+            module: None,
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        Some(saved),
+    )
+}
+
+#[test]
+fn esc_on_the_resume_screen_never_discards_the_session() {
+    let _ui = interface();
+    let mut m = resuming("en");
+    assert!(press(&mut m, KeyCode::Esc).is_empty());
+    assert!(matches!(m.screen, Screen::Resume { .. }));
+    // Resuming brings back the count.
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    let Screen::Run(run) = &m.screen else {
+        panic!("not resumed")
+    };
+    assert_eq!(run.session.counts()[0], 4);
+}
+
+#[test]
+fn resuming_in_another_language_switches_the_module_list_too() {
+    let _ui = interface();
+    let mut m = resuming("es");
+    press(&mut m, KeyCode::Enter);
+    assert_eq!(m.locale, "es");
+    let titles: Vec<String> = m
+        .visible_modules()
+        .iter()
+        .map(|x| x.title.clone())
+        .collect();
+    assert!(titles.contains(&"Bueno uno".to_string()), "{titles:?}");
+    rust_i18n::set_locale("en");
+}
+
+#[test]
+fn l_from_a_regional_locale_goes_to_the_next_language() {
+    let _ui = interface();
+    let mut m = model_with(false, None);
+    m.locale = "en-US".into();
+    type_text(&mut m, "l");
+    assert_eq!(m.locale, "ar");
+    rust_i18n::set_locale("en");
+}
+
+#[test]
+fn text_that_does_not_fit_scrolls_with_the_arrows_and_says_so() {
+    let _ui = interface();
+    // The safeguarding notes of a built-in opening slide, in a small window: more lines than
+    // the panel has.
+    let mut m = Model::new(
+        curriculum::load(&Sources {
+            builtin: true,
+            dirs: vec![],
+        }),
+        Options {
+            theme: Theme::new(ThemeName::Default),
+            locale: "en".into(),
+            module: Some("warning-signs".into()),
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        None,
+    );
+    m.next_session_id = "id".into();
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Char('n'));
+    let small = |m: &Model| {
+        let mut t = Terminal::new(TestBackend::new(60, 16)).unwrap();
+        t.draw(|f| view::view(m, f)).unwrap();
+        t.backend().to_string()
+    };
+    let first = small(&m);
+    assert!(first.contains("▼ Lines 1-"), "{first}");
+    assert!(first.contains("↑↓ to scroll"), "{first}");
+    let max = m.scroll_max.get();
+    assert!(max > 0);
+    for _ in 0..max + 3 {
+        assert!(press(&mut m, KeyCode::Down).is_empty());
+        small(&m);
+    }
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.scroll, max, "scrolling stops at the end");
+    let last = small(&m);
+    assert!(last.contains("▲ Lines"), "{last}");
+    assert_ne!(first, last);
+    // Moving to the next step starts its text at the top.
+    press(&mut m, KeyCode::Right);
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.scroll, 0);
+}
+
+#[test]
+fn a_long_built_in_slide_drops_the_big_title_then_scrolls_to_its_last_line() {
+    let _ui = interface();
+    let mut m = Model::new(
+        curriculum::load(&Sources {
+            builtin: true,
+            dirs: vec![],
+        }),
+        Options {
+            theme: Theme::new(ThemeName::Default),
+            locale: "en".into(),
+            module: Some("warning-signs".into()),
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        None,
+    );
+    m.next_session_id = "id".into();
+    press(&mut m, KeyCode::Enter);
+    let at = {
+        let Screen::Run(run) = &m.screen else {
+            panic!()
+        };
+        let s = &run.session;
+        s.plan()
+            .iter()
+            .position(|i| i.describe(s.module()) == "sign-categories")
+            .unwrap()
+    };
+    for _ in 0..at {
+        press(&mut m, KeyCode::Right);
+    }
+    let screen = |m: &Model| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| view::view(m, f)).unwrap();
+        t.backend().to_string()
+    };
+    let first = screen(&m);
+    // The title as a bold line, not 8 rows of big letters, leaves room for the text.
+    assert!(first.contains("Warning signs, by kind"), "{first}");
+    assert!(first.contains("Work"), "{first}");
+    for _ in 0..m.scroll_max.get() {
+        press(&mut m, KeyCode::Down);
+    }
+    let last = screen(&m);
+    assert!(last.contains("just a bad job"), "{last}");
+    insta::assert_snapshot!("long-slide-80x24-top", first);
+    insta::assert_snapshot!("long-slide-80x24-end", last);
 }

@@ -2,7 +2,7 @@
 //! changes the model and returns the `Effect`s (save, record, quit) for the event loop to carry
 //! out. Workshop rules stay in `session`; this file only routes keys to them.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -99,6 +99,8 @@ pub struct RunState {
     /// Set once the result is safely in the store.
     pub recorded: bool,
     pub record_error: Option<String>,
+    /// Lines scrolled down in text that does not fit: the notes panel when open, else the step.
+    pub scroll: u16,
 }
 
 /// The reports screen: what the store adds up to, one module at a time.
@@ -161,6 +163,8 @@ pub struct Model {
     pub problems: Vec<String>,
     /// Where each choice was drawn, for mouse clicks: filled by `view`.
     pub hits: RefCell<Vec<(Rect, usize)>>,
+    /// How far the scrollable text of the step on screen can scroll: set by `view`.
+    pub scroll_max: Cell<u16>,
     /// Set by `update` when a new session needs an id; the loop supplies randomness.
     pub next_session_id: String,
 }
@@ -191,6 +195,7 @@ impl Model {
             save_error: None,
             problems: Vec::new(),
             hits: RefCell::new(Vec::new()),
+            scroll_max: Cell::new(0),
             next_session_id: String::new(),
         };
         if let Some(saved) = saved {
@@ -294,16 +299,30 @@ impl Model {
         });
     }
 
+    /// `l`: the next language after the current one. A regional locale (`pt-BR`, `en-US`)
+    /// counts as its language when the list has no exact match.
     fn switch_language(&mut self) {
-        let i = self
+        let primary = |l: &str| l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase();
+        let here = self
             .languages
             .iter()
             .position(|l| l.eq_ignore_ascii_case(&self.locale))
-            .map_or(0, |i| (i + 1) % self.languages.len());
-        self.locale = self.languages[i].clone();
+            .or_else(|| {
+                self.languages
+                    .iter()
+                    .position(|l| primary(l) == primary(&self.locale))
+            });
+        let i = here.map_or(0, |i| (i + 1) % self.languages.len());
+        let next = self.languages[i].clone();
+        self.set_locale(&next);
+        self.message = Some(t!("start.language_now", lang = self.locale.as_str()).into_owned());
+    }
+
+    /// The interface and the module list, in `locale` together.
+    fn set_locale(&mut self, locale: &str) {
+        self.locale = locale.to_string();
         self.localized = localize_all(&self.catalog, &self.locale);
         crate::i18n::set(&self.locale);
-        self.message = Some(t!("start.language_now", lang = self.locale.as_str()).into_owned());
     }
 }
 
@@ -400,7 +419,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(secs) => {
             if let Screen::Run(run) = &mut model.screen {
-                if !run.session.is_finished() {
+                if !run.session.is_finished() && !run.recorded {
                     run.session.tick(secs);
                     // Time is saved every 30 s; everything else is saved as it happens.
                     if run.session.elapsed_secs() % 30 < secs && !model.preview {
@@ -622,13 +641,13 @@ fn resume_key(model: &mut Model, action: Action) -> Vec<Effect> {
             let module = model.catalog.module(&saved.module_id).cloned();
             match module.map(|m| Session::resume(saved, &m)) {
                 Some(Ok(session)) => {
-                    model.locale.clone_from(&session.setup().locale);
-                    crate::i18n::set(&model.locale);
+                    model.set_locale(&session.setup().locale);
                     model.screen = Screen::Run(Box::new(RunState {
                         session,
                         typing: None,
                         recorded: false,
                         record_error: None,
+                        scroll: 0,
                     }));
                     model.message = Some(t!("resume.resumed").into_owned());
                 }
@@ -636,7 +655,8 @@ fn resume_key(model: &mut Model, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::NewSession | Action::Back => {
+        // Only the key the screen names discards: Esc must never lose a class's answers.
+        Action::NewSession => {
             model.screen = Screen::Start(StartState::default());
             vec![Effect::DiscardSave]
         }
@@ -708,12 +728,18 @@ fn start_session(model: &mut Model) -> Vec<Effect> {
         typing: None,
         recorded: false,
         record_error: None,
+        scroll: 0,
     }));
     if model.preview {
         vec![]
     } else {
         vec![Effect::Save(save)]
     }
+}
+
+/// A question whose hands are being counted: the arrows move between its choices.
+fn counting_hands(s: &Session) -> bool {
+    s.question().is_some() && !s.is_revealed() && s.setup().mode == AnswerMode::Hands
 }
 
 fn outline_key(model: &mut Model, action: Action, selected: usize) -> Vec<Effect> {
@@ -737,6 +763,7 @@ fn outline_key(model: &mut Model, action: Action, selected: usize) -> Vec<Effect
             model.overlay = None;
             let outcome = run.session.goto(selected);
             run.typing = None;
+            run.scroll = 0;
             return after_session_change(model, outcome);
         }
         Action::Quit => model.overlay = Some(Overlay::ConfirmQuit),
@@ -780,6 +807,7 @@ fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
         }
         Action::Notes => {
             model.notes = !model.notes;
+            run.scroll = 0;
             return vec![];
         }
         Action::Outline => {
@@ -793,6 +821,15 @@ fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
         Action::First => s.goto(0),
         Action::Last => s.goto(s.plan().len() - 1),
         Action::Reveal => s.reveal(),
+        // Up and down pick a choice while hands are counted; elsewhere they scroll.
+        Action::Up | Action::Down if !counting_hands(s) => {
+            run.scroll = if action == Action::Up {
+                run.scroll.saturating_sub(1)
+            } else {
+                (run.scroll + 1).min(model.scroll_max.get())
+            };
+            return vec![];
+        }
         Action::Up => s.select(s.selected().saturating_sub(1)),
         Action::Down => {
             let next = s.selected() + 1;
@@ -840,10 +877,19 @@ fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
     if !matches!(action, Action::Digit | Action::DeleteDigit) {
         run.typing = None;
     }
+    if matches!(
+        action,
+        Action::Next | Action::Prev | Action::First | Action::Last
+    ) {
+        run.scroll = 0;
+    }
     after_session_change(model, outcome)
 }
 
-/// After the session changed: report a refusal, autosave, and record once the summary is reached.
+/// After the session changed: report a refusal, or autosave. Results are recorded only when
+/// the facilitator presses Enter on the summary, so jumping there early (End, the outline)
+/// never stores a half-run workshop. Once recorded, nothing is autosaved again: the unfinished
+/// session is gone and must not come back.
 fn after_session_change(model: &mut Model, outcome: Result<(), Refusal>) -> Vec<Effect> {
     if let Err(r) = outcome {
         model.message = Some(refusal_text(r));
@@ -852,15 +898,8 @@ fn after_session_change(model: &mut Model, outcome: Result<(), Refusal>) -> Vec<
     let Screen::Run(run) = &mut model.screen else {
         return vec![];
     };
-    if model.preview {
+    if model.preview || run.recorded {
         return vec![];
-    }
-    if run.session.item() == Item::Summary && !run.recorded {
-        // Recording is idempotent by session id, so reaching the summary twice is harmless.
-        return vec![
-            Effect::Save(run.session.save()),
-            Effect::Record(run.session.result()),
-        ];
     }
     vec![Effect::Save(run.session.save())]
 }

@@ -161,6 +161,8 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Run, K(KeyCode::PageUp), A::Prev, "keys.prev"),
     b(C::Run, K(KeyCode::Home), A::First, "keys.first"),
     b(C::Run, K(KeyCode::End), A::Last, "keys.last"),
+    b(C::Run, K(KeyCode::Up), A::Up, "keys.scroll"),
+    b(C::Run, K(KeyCode::Down), A::Down, "keys.scroll"),
     b(C::Run, c('g'), A::Outline, "keys.outline"),
     b(C::Run, c('n'), A::Notes, "keys.notes"),
     b(C::Run, c('r'), A::Reveal, "keys.reveal"),
@@ -221,6 +223,20 @@ impl Key {
             },
         }
     }
+}
+
+/// The key that does `action` in `context` (or globally), as written in help: the first one
+/// bound, so hints on screen always name a key that works and match the `?` overlay.
+pub fn key(context: Context, action: Action) -> String {
+    [context, Context::Global]
+        .iter()
+        .find_map(|ctx| {
+            BINDINGS
+                .iter()
+                .find(|b| b.context == *ctx && b.action == action)
+        })
+        .map(|b| b.key.label())
+        .unwrap_or_default()
 }
 
 /// What `ev` does in the given contexts (most specific first), then globally.
@@ -293,6 +309,17 @@ mod tests {
             let text = rust_i18n::t!(bind.help);
             assert_ne!(text, bind.help, "missing locale key {}", bind.help);
         }
+    }
+
+    #[test]
+    fn hint_keys_come_from_the_table() {
+        rust_i18n::set_locale("en");
+        assert_eq!(super::key(Context::Run, Action::Next), "→");
+        assert_eq!(super::key(Context::Setup, Action::Confirm), "Enter");
+        assert_eq!(super::key(Context::Setup, Action::Back), "Esc");
+        assert_eq!(super::key(Context::Private, Action::Answer), "A-F");
+        assert_eq!(super::key(Context::Start, Action::Quit), "q");
+        assert_eq!(super::key(Context::Run, Action::Yes), "");
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn header(model: &Model, left: &str, right: &str, frame: &mut Frame, area: R
 }
 
 /// The bottom line: the status message if any, else key hints.
-pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: Rect) {
+pub fn hints(model: &Model, hints: &[(String, String)], frame: &mut Frame, area: Rect) {
     let line = match &model.message {
         Some(m) => Line::styled(m.clone(), model.theme.accent),
         None => {
@@ -144,7 +144,7 @@ pub fn hints(model: &Model, hints: &[(&str, String)], frame: &mut Frame, area: R
                 if !spans.is_empty() {
                     spans.push(Span::raw("  "));
                 }
-                spans.push(Span::styled((*key).to_string(), model.theme.accent));
+                spans.push(Span::styled(key.clone(), model.theme.accent));
                 spans.push(Span::styled(format!(" {what}"), model.theme.muted));
             }
             // Keys are Latin letters: the descriptions say which way the line reads.

@@ -142,9 +142,15 @@ pub fn confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
     lines.extend(text::plain(&body, text_w, style));
     lines.push(Line::default());
     lines.push(Line::from(vec![
-        Span::styled("y", model.theme.accent),
+        Span::styled(
+            keymap::key(keymap::Context::Confirm, keymap::Action::Yes),
+            model.theme.accent,
+        ),
         Span::raw(format!(" {}   ", t!("keys.yes"))),
-        Span::styled("n", model.theme.accent),
+        Span::styled(
+            keymap::key(keymap::Context::Confirm, keymap::Action::No),
+            model.theme.accent,
+        ),
         Span::raw(format!(" {}", t!("keys.no"))),
     ]));
     let inner = popup(

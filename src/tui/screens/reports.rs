@@ -10,6 +10,7 @@ use rust_i18n::t;
 use crate::curriculum::StepKind;
 use crate::session::GainBand;
 use crate::tui::app::{Model, ReportsState};
+use crate::tui::keymap::{key, Action, Context};
 use crate::tui::view::{self, column, frame_parts};
 use crate::tui::widgets::text;
 
@@ -177,11 +178,15 @@ pub fn draw(model: &Model, state: &ReportsState, frame: &mut Frame, area: Rect) 
         }
     }
     frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
+    let k = |a| key(Context::Reports, a);
     let hints = vec![
-        ("↑↓", t!("hint.module").into_owned()),
-        ("Esc", t!("hint.back").into_owned()),
-        ("?", t!("hint.help").into_owned()),
-        ("q", t!("hint.quit").into_owned()),
+        (
+            k(Action::Up) + &k(Action::Down),
+            t!("hint.module").into_owned(),
+        ),
+        (k(Action::Back), t!("hint.back").into_owned()),
+        (k(Action::Help), t!("hint.help").into_owned()),
+        (k(Action::Quit), t!("hint.quit").into_owned()),
     ];
     view::hints(model, &hints, frame, footer);
 }

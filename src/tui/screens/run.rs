@@ -2,10 +2,10 @@
 //! reveals with a bar chart, the sources slide and the before-and-after summary, plus the
 //! facilitator's notes panel, the step counter, the progress gauge and the clock.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use rust_i18n::t;
 use tui_big_text::{BigText, PixelSize};
@@ -16,6 +16,7 @@ use crate::session::result::respondents;
 use crate::session::state::CHOICE_KEYS;
 use crate::session::{AnswerMode, Item, Phase, Session};
 use crate::tui::app::{Model, RunState};
+use crate::tui::keymap::{key, Action, Context};
 use crate::tui::view::{self, column};
 use crate::tui::widgets::text;
 
@@ -54,11 +55,18 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
         .step()
         .and_then(|st| st.notes.clone())
         .filter(|_| model.notes);
+    // The scroll offset belongs to the notes while they are open, else to the step.
+    let (step_scroll, notes_scroll) = if notes.is_some() {
+        (None, Some(run.scroll))
+    } else {
+        (Some(run.scroll), None)
+    };
+    model.scroll_max.set(0);
     let body = match &notes {
         Some(n) => {
             let width = body.width.saturating_sub(2) as usize;
             let lines = text::plain(n, width, model.theme.notes);
-            let want = (lines.len() as u16 + 2).min(body.height / 2).max(3);
+            let want = (lines.len() as u16 + 1).min(body.height * 3 / 5).max(3);
             let [main, panel] =
                 Layout::vertical([Constraint::Min(1), Constraint::Length(want)]).areas(body);
             let block = Block::new()
@@ -70,7 +78,7 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
                 ));
             let inner = block.inner(panel);
             frame.render_widget(block, panel);
-            frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+            scrolled(model, notes_scroll, lines, frame, inner);
             main
         }
         None => body,
@@ -81,16 +89,16 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
             StepKind::Slide {
                 title,
                 body: text_body,
-            } => slide(model, title, text_body, frame, body),
+            } => slide(model, step_scroll, title, text_body, frame, body),
             StepKind::Scenario {
                 title,
                 story,
                 prompts,
-            } => scenario(model, title, story, prompts, frame, body),
+            } => scenario(model, step_scroll, title, story, prompts, frame, body),
             StepKind::Question(_) => question(model, run, phase, frame, body),
         },
-        Item::Sources => sources(model, s, frame, body),
-        Item::Summary => summary(model, run, frame, body),
+        Item::Sources => sources(model, step_scroll, s, frame, body),
+        Item::Summary => summary(model, step_scroll, run, frame, body),
     }
 
     // Progress drawn with two different characters, so it reads without colour too.
@@ -113,90 +121,194 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
     view::hints(model, &hints(model, s, run), frame, footer);
 }
 
-fn hints(model: &Model, s: &Session, run: &RunState) -> Vec<(&'static str, String)> {
-    let mut h = vec![
-        ("→", t!("hint.next").into_owned()),
-        ("←", t!("hint.prev").into_owned()),
-    ];
+fn hints(model: &Model, s: &Session, run: &RunState) -> Vec<(String, String)> {
+    let k = |a| key(Context::Run, a);
+    let mut h = Vec::new();
+    if !s.is_finished() {
+        h.push((k(Action::Next), t!("hint.next").into_owned()));
+    }
+    h.push((k(Action::Prev), t!("hint.prev").into_owned()));
     if s.question().is_some() && !s.is_revealed() {
         match s.setup().mode {
             AnswerMode::Hands => {
-                h.push(("↑↓", t!("hint.choice").into_owned()));
-                h.push(("0-9 +/-", t!("hint.count").into_owned()));
+                let k = |a| key(Context::Hands, a);
+                h.push((
+                    k(Action::Up) + &k(Action::Down),
+                    t!("hint.choice").into_owned(),
+                ));
+                h.push((
+                    format!(
+                        "{} {}/{}",
+                        k(Action::Digit),
+                        k(Action::Increment),
+                        k(Action::Decrement)
+                    ),
+                    t!("hint.count").into_owned(),
+                ));
             }
             AnswerMode::Private => {
-                h.push(("A-F", t!("hint.answer").into_owned()));
-                h.push(("u", t!("hint.undo").into_owned()));
+                let k = |a| key(Context::Private, a);
+                h.push((k(Action::Answer), t!("hint.answer").into_owned()));
+                h.push((k(Action::Undo), t!("hint.undo").into_owned()));
             }
         }
         if s.can_reveal() {
-            h.push(("r", t!("hint.reveal").into_owned()));
+            h.push((k(Action::Reveal), t!("hint.reveal").into_owned()));
         }
     }
     if s.is_finished() && !run.recorded && !model.preview {
-        h.push(("Enter", t!("hint.record").into_owned()));
+        h.push((
+            key(Context::Summary, Action::Confirm),
+            t!("hint.record").into_owned(),
+        ));
     }
     if s.step().is_some_and(|st| st.notes.is_some()) {
-        h.push(("n", t!("hint.notes").into_owned()));
+        h.push((k(Action::Notes), t!("hint.notes").into_owned()));
     }
-    h.push(("g", t!("hint.outline").into_owned()));
-    h.push(("?", t!("hint.help").into_owned()));
+    h.push((k(Action::Outline), t!("hint.outline").into_owned()));
+    h.push((k(Action::Help), t!("hint.help").into_owned()));
     h
 }
 
-/// Big letters where the font has every glyph and the width allows; else a bold centred line.
-fn title(model: &Model, title: &str, frame: &mut Frame, area: Rect) -> u16 {
+/// The lines of a title in big letters (4 columns and 4 rows each, quadrant pixels), when the
+/// font has every glyph and it fits in two lines of `area`; else `None`.
+fn big_title(model: &Model, title: &str, area: Rect) -> Option<Vec<Line<'static>>> {
     let printable = title.chars().all(|c| c.is_ascii_graphic() || c == ' ');
-    // Quadrant pixels: 4 columns and 4 rows per letter. Up to two lines of big text.
     let per_line = (area.width / 4) as usize;
-    if printable && per_line >= 8 && area.height >= 14 {
-        let wrapped = text::wrap(&[(title.to_string(), model.theme.title)], per_line, "", "");
-        let fits = wrapped.len() <= 2 && wrapped.iter().all(|l| text::line_width(l) <= per_line);
-        if fits {
-            let lines: Vec<Line<'static>> = wrapped
-                .iter()
-                .map(|l| {
-                    Line::raw(
-                        l.spans
-                            .iter()
-                            .map(|s| s.content.as_ref())
-                            .collect::<String>(),
-                    )
-                })
-                .collect();
-            let height = 4 * lines.len() as u16;
-            let big = BigText::builder()
-                .pixel_size(PixelSize::Quadrant)
-                .style(model.theme.title)
-                .lines(lines)
-                .centered()
-                .build();
-            frame.render_widget(
-                big,
-                Rect::new(area.x, area.y, area.width, height.min(area.height)),
-            );
-            return height + 1;
-        }
+    if !printable || per_line < 8 || area.height < 14 {
+        return None;
     }
-    let lines = text::wrap(
+    let wrapped = text::wrap(&[(title.to_string(), model.theme.title)], per_line, "", "");
+    let fits = wrapped.len() <= 2 && wrapped.iter().all(|l| text::line_width(l) <= per_line);
+    fits.then(|| {
+        wrapped
+            .iter()
+            .map(|l| {
+                Line::raw(
+                    l.spans
+                        .iter()
+                        .map(|s| s.content.as_ref())
+                        .collect::<String>(),
+                )
+            })
+            .collect()
+    })
+}
+
+/// The title as bold centred lines, followed by a blank line.
+fn small_title(model: &Model, title: &str, width: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = text::wrap(
         &[(
             title.to_string(),
             model.theme.title.add_modifier(Modifier::BOLD),
         )],
-        area.width as usize,
+        width,
         "",
         "",
-    );
-    let height = lines.len() as u16;
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)).centered(), area);
-    height + 1
+    )
+    .into_iter()
+    .map(|l| l.alignment(Alignment::Center))
+    .collect();
+    lines.push(Line::default());
+    lines
 }
 
-fn slide(model: &Model, heading: &str, body: &str, frame: &mut Frame, area: Rect) {
-    let used = title(model, heading, frame, area);
-    let rest = shrink_top(area, used);
-    let lines = text::body(body, rest.width as usize, model.theme.text);
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), rest);
+/// A titled page (a slide, the sources): the title in big letters when the text still fits
+/// under it, else a bold line; the text scrolls when even that does not fit.
+fn titled(
+    model: &Model,
+    scroll: Option<u16>,
+    heading: &str,
+    body: Vec<Line<'static>>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    if let Some(big) = big_title(model, heading, area) {
+        let height = 4 * big.len() as u16;
+        if usize::from(height + 1) + body.len() <= usize::from(area.height) {
+            let big_text = BigText::builder()
+                .pixel_size(PixelSize::Quadrant)
+                .style(model.theme.title)
+                .lines(big)
+                .centered()
+                .build();
+            frame.render_widget(big_text, Rect::new(area.x, area.y, area.width, height));
+            frame.render_widget(
+                Paragraph::new(text::visual_lines(body)),
+                shrink_top(area, height + 1),
+            );
+            return;
+        }
+    }
+    let mut lines = small_title(model, heading, area.width as usize);
+    lines.extend(body);
+    scrolled(model, scroll, lines, frame, area);
+}
+
+/// Draws `lines` (already wrapped) in `area`. When they do not fit, the last row says which
+/// lines are shown; `scroll` is the offset when this text is the one the arrows scroll (it
+/// then also sets how far they can go), `None` when it stays at the top.
+fn scrolled(
+    model: &Model,
+    scroll: Option<u16>,
+    lines: Vec<Line<'static>>,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lines = text::visual_lines(lines);
+    let height = usize::from(area.height);
+    if lines.len() <= height || height < 2 {
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let shown = height - 1;
+    let max = lines.len() - shown;
+    let offset = usize::from(scroll.unwrap_or(0)).min(max);
+    if scroll.is_some() {
+        model.scroll_max.set(u16::try_from(max).unwrap_or(u16::MAX));
+    }
+    let total = lines.len();
+    frame.render_widget(
+        Paragraph::new(lines).scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)),
+        Rect::new(area.x, area.y, area.width, area.height - 1),
+    );
+    let (from, to) = (offset + 1, offset + shown);
+    let position = if scroll.is_some() {
+        let keys = key(Context::Run, Action::Up) + &key(Context::Run, Action::Down);
+        t!(
+            "run.lines_scroll",
+            from = from,
+            to = to,
+            total = total,
+            keys = keys
+        )
+    } else {
+        t!("run.lines", from = from, to = to, total = total)
+    };
+    let mark = match (offset > 0, offset < max) {
+        (true, true) => "▲▼ ",
+        (false, true) => "▼ ",
+        _ => "▲ ",
+    };
+    frame.render_widget(
+        Paragraph::new(text::visual(
+            &format!("{mark}{position}"),
+            model.theme.muted,
+        )),
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    );
+}
+
+fn slide(
+    model: &Model,
+    scroll: Option<u16>,
+    heading: &str,
+    body: &str,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lines = text::body(body, area.width as usize, model.theme.text);
+    titled(model, scroll, heading, lines, frame, area);
 }
 
 fn shrink_top(area: Rect, by: u16) -> Rect {
@@ -206,6 +318,7 @@ fn shrink_top(area: Rect, by: u16) -> Rect {
 
 fn scenario(
     model: &Model,
+    scroll: Option<u16>,
     heading: &str,
     story: &str,
     prompts: &[String],
@@ -248,10 +361,7 @@ fn scenario(
             &rest,
         ));
     }
-    frame.render_widget(
-        Paragraph::new(text::visual_lines(lines)).wrap(Wrap { trim: false }),
-        area,
-    );
+    scrolled(model, scroll, lines, frame, area);
 }
 
 fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area: Rect) {
@@ -411,10 +521,8 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
     );
 }
 
-fn sources(model: &Model, s: &Session, frame: &mut Frame, area: Rect) {
-    let used = title(model, &t!("run.sources"), frame, area);
-    let rest = shrink_top(area, used);
-    let width = rest.width as usize;
+fn sources(model: &Model, scroll: Option<u16>, s: &Session, frame: &mut Frame, area: Rect) {
+    let width = area.width as usize;
     let mut lines = Vec::new();
     for src in &s.module().sources {
         let mut text_line = src.citation.clone();
@@ -429,14 +537,14 @@ fn sources(model: &Model, s: &Session, frame: &mut Frame, area: Rect) {
             "  ",
         ));
     }
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), rest);
+    titled(model, scroll, &t!("run.sources"), lines, frame, area);
 }
 
 fn percent(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{:.0}%", v * 100.0))
 }
 
-fn summary(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
+fn summary(model: &Model, scroll: Option<u16>, run: &RunState, frame: &mut Frame, area: Rect) {
     let s = &run.session;
     let result = s.result();
     let sum = result.summary();
@@ -526,17 +634,20 @@ fn summary(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
         ));
     }
     lines.push(Line::default());
-    let state = if model.preview {
-        t!("summary.preview")
+    let (state, style) = if model.preview {
+        (t!("summary.preview"), model.theme.muted)
     } else if run.recorded {
-        t!("summary.saved")
+        (t!("summary.saved"), model.theme.muted)
     } else if let Some(e) = &run.record_error {
-        t!("summary.record_failed", error = e.as_str())
+        (
+            t!("summary.record_failed", error = e.as_str()),
+            model.theme.warning,
+        )
     } else {
-        t!("summary.saving")
+        (t!("summary.unsaved"), model.theme.warning)
     };
-    lines.extend(text::plain(&state, width, model.theme.muted));
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), area);
+    lines.extend(text::plain(&state, width, style));
+    scrolled(model, scroll, lines, frame, area);
 }
 
 /// Cuts text to `width` columns, with an ellipsis when cut.

@@ -9,6 +9,7 @@ use rust_i18n::t;
 
 use crate::session::AnswerMode;
 use crate::tui::app::{Model, SetupField, SetupState};
+use crate::tui::keymap::{key, Action, Context};
 use crate::tui::view::{self, column, frame_parts};
 use crate::tui::widgets::text;
 
@@ -104,12 +105,19 @@ pub fn draw(model: &Model, s: &SetupState, frame: &mut Frame, area: Rect) {
         lines.push(Line::default());
     }
     frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
+    let k = |a| key(Context::Setup, a);
     let hints = vec![
-        ("↑↓", t!("hint.field").into_owned()),
-        ("←→", t!("hint.change").into_owned()),
-        ("Enter", t!("hint.start").into_owned()),
-        ("Esc", t!("hint.back").into_owned()),
-        ("?", t!("hint.help").into_owned()),
+        (
+            k(Action::Up) + &k(Action::Down),
+            t!("hint.field").into_owned(),
+        ),
+        (
+            k(Action::Left) + &k(Action::Right),
+            t!("hint.change").into_owned(),
+        ),
+        (k(Action::Confirm), t!("hint.start").into_owned()),
+        (k(Action::Back), t!("hint.back").into_owned()),
+        (k(Action::Help), t!("hint.help").into_owned()),
     ];
     view::hints(model, &hints, frame, footer);
 }

@@ -9,6 +9,7 @@ use rust_i18n::t;
 
 use crate::session::SavedSession;
 use crate::tui::app::{Model, StartState};
+use crate::tui::keymap::{key, Action, Context};
 use crate::tui::view::{self, column, frame_parts};
 use crate::tui::widgets::text;
 
@@ -110,19 +111,24 @@ pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
         .areas(footer);
     frame.render_widget(Paragraph::new(text::visual_line(filter_line)), f1);
     let hints = if state.filtering {
+        let k = |a| key(Context::Filter, a);
         vec![
-            ("Enter", t!("keys.filter_done").into_owned()),
-            ("Esc", t!("keys.filter_clear").into_owned()),
+            (k(Action::Confirm), t!("keys.filter_done").into_owned()),
+            (k(Action::ClearFilter), t!("keys.filter_clear").into_owned()),
         ]
     } else {
+        let k = |a| key(Context::Start, a);
         vec![
-            ("↑↓", t!("hint.choose").into_owned()),
-            ("Enter", t!("hint.open").into_owned()),
-            ("/", t!("hint.filter").into_owned()),
-            ("l", t!("hint.language").into_owned()),
-            ("r", t!("hint.reports").into_owned()),
-            ("?", t!("hint.help").into_owned()),
-            ("q", t!("hint.quit").into_owned()),
+            (
+                k(Action::Up) + &k(Action::Down),
+                t!("hint.choose").into_owned(),
+            ),
+            (k(Action::Confirm), t!("hint.open").into_owned()),
+            (k(Action::StartFilter), t!("hint.filter").into_owned()),
+            (k(Action::SwitchLanguage), t!("hint.language").into_owned()),
+            (k(Action::Reports), t!("hint.reports").into_owned()),
+            (k(Action::Help), t!("hint.help").into_owned()),
+            (k(Action::Quit), t!("hint.quit").into_owned()),
         ]
     };
     view::hints(model, &hints, frame, f2);
@@ -182,11 +188,15 @@ pub fn draw_resume(
         None => lines.extend(text::plain(&t!("resume.offer"), width, model.theme.text)),
     }
     frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
+    let k = |a| key(Context::Resume, a);
     let mut hints = Vec::new();
     if problem.is_none() {
-        hints.push(("Enter", t!("keys.resume").into_owned()));
+        hints.push((k(Action::Confirm), t!("keys.resume").into_owned()));
     }
-    hints.push(("n", t!("keys.discard_resume").into_owned()));
-    hints.push(("q", t!("hint.quit").into_owned()));
+    hints.push((
+        k(Action::NewSession),
+        t!("keys.discard_resume").into_owned(),
+    ));
+    hints.push((k(Action::Quit), t!("hint.quit").into_owned()));
     view::hints(model, &hints, frame, footer);
 }
