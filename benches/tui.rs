@@ -42,6 +42,10 @@ fn press(m: &mut Model, codes: &[KeyCode]) {
 fn screens() -> Vec<(&'static str, Model)> {
     let mut out = Vec::new();
     out.push(("start", Model::new(builtin(), options(None), None)));
+    out.push((
+        "setup",
+        Model::new(builtin(), options(Some("warning-signs")), None),
+    ));
     let started = || {
         let mut m = Model::new(builtin(), options(Some("warning-signs")), None);
         m.next_session_id = "bench".into();
@@ -56,12 +60,42 @@ fn screens() -> Vec<(&'static str, Model)> {
         );
         m
     };
+    // The opening slide with its safeguarding notes open.
+    let mut m = started();
+    press(&mut m, &[KeyCode::Char('n')]);
+    out.push(("opening+notes", m));
     let mut m = started();
     press(
         &mut m,
-        &[KeyCode::Char('5'), KeyCode::Down, KeyCode::Char('9')],
+        &[
+            KeyCode::Right,
+            KeyCode::Char('5'),
+            KeyCode::Down,
+            KeyCode::Char('9'),
+        ],
     );
     out.push(("question", m));
+    let mut private = Model::new(builtin(), options(Some("warning-signs")), None);
+    private.next_session_id = "bench".into();
+    press(
+        &mut private,
+        &[
+            KeyCode::Right,
+            KeyCode::Enter,
+            KeyCode::Right,
+            KeyCode::Char('a'),
+            KeyCode::Char('b'),
+        ],
+    );
+    out.push(("private", private));
+    let resume = {
+        let m = started();
+        let waymark::tui::app::Screen::Run(run) = &m.screen else {
+            unreachable!()
+        };
+        Model::new(builtin(), options(None), Some(run.session.save()))
+    };
+    out.push(("resume", resume));
     let mut m = started();
     let steps = {
         let waymark::tui::app::Screen::Run(run) = &m.screen else {
@@ -85,6 +119,21 @@ fn screens() -> Vec<(&'static str, Model)> {
         ],
     );
     out.push(("revealed", m));
+    for (name, id) in [("scenario", "scenario-sam"), ("sources", "sources")] {
+        let mut m = started();
+        let at = {
+            let waymark::tui::app::Screen::Run(run) = &m.screen else {
+                unreachable!()
+            };
+            let s = &run.session;
+            s.plan()
+                .iter()
+                .position(|i| i.describe(s.module()) == id)
+                .expect("step in the plan")
+        };
+        press(&mut m, &vec![KeyCode::Right; at]);
+        out.push((name, m));
+    }
     let mut m = started();
     press(&mut m, &[KeyCode::End]);
     out.push(("summary", m));

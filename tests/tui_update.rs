@@ -553,3 +553,23 @@ fn a_long_built_in_slide_drops_the_big_title_then_scrolls_to_its_last_line() {
     insta::assert_snapshot!("long-slide-80x24-top", first);
     insta::assert_snapshot!("long-slide-80x24-end", last);
 }
+
+#[test]
+fn a_long_status_message_wraps_instead_of_being_cut() {
+    let _ui = interface();
+    let mut m = model_with(false, Some("workshop"));
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Right);
+    press(&mut m, KeyCode::Char('r'));
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| view::view(&m, f)).unwrap();
+    let screen = t.backend().to_string();
+    let text: String = screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message =
+        "No reveal in the knowledge check before the session: the content teaches the answers.";
+    assert!(text.contains(message), "{screen}");
+}

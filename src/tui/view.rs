@@ -96,7 +96,18 @@ pub fn column(area: Rect) -> Rect {
 }
 
 /// Splits the screen into a header line, the body and a footer of `footer` lines.
-pub fn frame_parts(area: Rect, footer: u16) -> (Rect, Rect, Rect) {
+/// Rows the status message needs beyond the one line the footer has: a message wider than the
+/// screen wraps onto up to two more lines instead of being cut.
+pub fn message_extra(model: &Model, width: u16) -> u16 {
+    model.message.as_ref().map_or(0, |m| {
+        let lines = text::plain(m, usize::from(width.max(1)), model.theme.accent).len();
+        u16::try_from(lines.clamp(1, 3) - 1).unwrap_or(0)
+    })
+}
+
+/// Header, a blank line, the body, and `footer` rows (plus what a long message needs).
+pub fn frame_parts(model: &Model, area: Rect, footer: u16) -> (Rect, Rect, Rect) {
+    let footer = footer + message_extra(model, area.width);
     let [header, _, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -137,7 +148,15 @@ pub fn header(model: &Model, left: &str, right: &str, frame: &mut Frame, area: R
 /// The bottom line: the status message if any, else key hints.
 pub fn hints(model: &Model, hints: &[(String, String)], frame: &mut Frame, area: Rect) {
     let line = match &model.message {
-        Some(m) => Line::styled(m.clone(), model.theme.accent),
+        Some(m) => {
+            let lines = text::visual_lines(text::plain(
+                m,
+                usize::from(area.width.max(1)),
+                model.theme.accent,
+            ));
+            frame.render_widget(Paragraph::new(lines), area);
+            return;
+        }
         None => {
             let mut spans = Vec::new();
             for (key, what) in hints {

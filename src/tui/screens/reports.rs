@@ -51,7 +51,7 @@ pub fn band_words(band: GainBand) -> String {
 
 pub fn draw(model: &Model, state: &ReportsState, frame: &mut Frame, area: Rect) {
     let col = column(area);
-    let (header, body, footer) = frame_parts(col, 1);
+    let (header, body, footer) = frame_parts(model, col, 1);
     let width = body.width as usize;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let right = match &state.report {

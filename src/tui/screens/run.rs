@@ -32,7 +32,7 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
         Constraint::Length(1),
         Constraint::Min(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(1 + view::message_extra(model, col.width)),
     ])
     .areas(col);
     let total = s.plan().len();

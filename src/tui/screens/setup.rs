@@ -15,7 +15,7 @@ use crate::tui::widgets::text;
 
 pub fn draw(model: &Model, s: &SetupState, frame: &mut Frame, area: Rect) {
     let col = column(area);
-    let (header, body, footer) = frame_parts(col, 1);
+    let (header, body, footer) = frame_parts(model, col, 1);
     let title = model
         .catalog
         .module(&s.module_id)

@@ -33,7 +33,7 @@ pub fn languages(module: &crate::curriculum::Module) -> String {
 
 pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
     let col = column(area);
-    let (header, body, footer) = frame_parts(col, 2);
+    let (header, body, footer) = frame_parts(model, col, 2);
     view::header(
         model,
         &t!("start.title"),
@@ -107,8 +107,11 @@ pub fn draw(model: &Model, state: &StartState, frame: &mut Frame, area: Rect) {
     } else {
         Line::default()
     };
-    let [f1, f2] = ratatui::layout::Layout::vertical([ratatui::layout::Constraint::Length(1); 2])
-        .areas(footer);
+    let [f1, f2] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Min(1),
+    ])
+    .areas(footer);
     frame.render_widget(Paragraph::new(text::visual_line(filter_line)), f1);
     let hints = if state.filtering {
         let k = |a| key(Context::Filter, a);
@@ -142,7 +145,7 @@ pub fn draw_resume(
     area: Rect,
 ) {
     let col = column(area);
-    let (header, body, footer) = frame_parts(col, 1);
+    let (header, body, footer) = frame_parts(model, col, 1);
     view::header(model, &t!("resume.title"), "", frame, header);
     let width = body.width as usize;
     let title = model
