@@ -8,6 +8,10 @@ use serde_json::Value;
 use waymark::authoring::{scaffold, schema};
 use waymark::curriculum::{self, validate, Origin, Severity, SourceFile, SourceKind};
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{run, waymark};
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -217,6 +221,10 @@ fn broken_translations_do_not_validate() {
     let v = validator(&schema::translation_schema());
     let good = "status = \"draft\"\ntitle = \"Título\"\n\n[steps.intro]\ntitle = \"Hola\"\n\n[steps.q.choices]\na = \"Sí\"\n";
     assert!(errors(&v, &toml_to_json(good)).is_empty());
+    // Empty (or blank) is "not translated yet", which the loader accepts: so does the schema.
+    let untranslated = "status = \"draft\"\ntitle = \"\"\nsummary = \" \"\n\n[steps.intro]\ntitle = \"\"\nbody = \"\"\"\n\"\"\"\nprompts = [\"\", \"\"]\n\n[steps.q.choices]\na = \"\"\n";
+    let errs = errors(&v, &toml_to_json(untranslated));
+    assert!(errs.is_empty(), "{errs:#?}");
     for (what, text) in [
         ("no status", "title = \"Título\"\n"),
         ("unknown status", "status = \"done\"\n"),
@@ -230,8 +238,20 @@ fn broken_translations_do_not_validate() {
             "status = \"draft\"\n[steps.\"Q 1\"]\ntitle = \"x\"\n",
         ),
         (
-            "empty text",
-            "status = \"draft\"\n[steps.intro]\ntitle = \"\"\n",
+            "text as a number",
+            "status = \"draft\"\n[steps.intro]\ntitle = 3\n",
+        ),
+        (
+            "prompts as one string",
+            "status = \"draft\"\n[steps.story]\nprompts = \"Why?\"\n",
+        ),
+        (
+            "choices as a list",
+            "status = \"draft\"\n[steps.q]\nchoices = [\"Sí\", \"No\"]\n",
+        ),
+        (
+            "title as a table",
+            "status = \"draft\"\n[title]\nen = \"x\"\n",
         ),
     ] {
         assert!(
@@ -268,4 +288,138 @@ fn the_taplo_config_maps_the_builtin_modules_to_the_schemas() {
         .diagnostics
         .iter()
         .all(|d| d.severity != Severity::Error));
+}
+
+/// `waymark translate new <module> <lang>` in a private data folder: the file it writes, parsed.
+fn translate_new(
+    data: &Path,
+    module: &str,
+    lang: &str,
+    curricula: Option<&Path>,
+) -> (PathBuf, Value) {
+    let mut cmd = waymark(data);
+    if let Some(dir) = curricula {
+        cmd.arg("--curricula").arg(dir);
+    }
+    let (code, out, err) = run(cmd.args(["translate", "new", module, lang]));
+    assert_eq!(code, 0, "{out}{err}");
+    let file = match curricula {
+        Some(dir) => dir.join(module).join(format!("{lang}.toml")),
+        None => data
+            .join("curricula")
+            .join(module)
+            .join(format!("{lang}.toml")),
+    };
+    let text =
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}\n{out}", file.display()));
+    (file, toml_to_json(&text))
+}
+
+/// Every string in `v`, with its JSON pointer.
+fn strings<'v>(v: &'v Value, at: String, out: &mut Vec<(String, &'v str)>) {
+    match v {
+        Value::String(s) => out.push((at, s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings(item, format!("{at}/{i}"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                strings(item, format!("{at}/{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn a_fresh_translate_new_file_validates_against_the_translation_schema() {
+    // What a translator opens in Even Better TOML right after `translate new`: every text empty
+    // (not translated yet), and no field may be marked as an error.
+    let v = validator(&schema::translation_schema());
+    let work = tempfile::tempdir().unwrap();
+    let curricula = work.path().join("mine");
+    std::fs::create_dir_all(curricula.join("workshop")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/tui/workshop/module.toml"),
+        curricula.join("workshop/module.toml"),
+    )
+    .unwrap();
+    let made = [
+        translate_new(work.path(), "workshop", "sw", Some(&curricula)),
+        translate_new(work.path(), "warning-signs", "sw", None),
+        translate_new(work.path(), "fake-job-offers", "th", None),
+    ];
+    for (file, json) in &made {
+        let mut texts = Vec::new();
+        if let Some(steps) = json.get("steps") {
+            strings(steps, "/steps".into(), &mut texts);
+        }
+        // The file really is untranslated: the case the schema used to refuse.
+        assert!(texts.len() > 10, "{}: {json:#}", file.display());
+        assert!(
+            texts.iter().all(|(_, t)| t.is_empty()),
+            "{}: {texts:?}",
+            file.display()
+        );
+        assert_eq!(json["title"], "", "{}", file.display());
+        let errs = errors(&v, json);
+        assert!(errs.is_empty(), "{}: {errs:#?}", file.display());
+        // The loader accepts it too: nothing translated, nothing wrong.
+        let catalog = curriculum::load_paths(std::slice::from_ref(file)).unwrap();
+        let problems: Vec<_> = catalog
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(problems.is_empty(), "{}: {problems:#?}", file.display());
+    }
+}
+
+#[test]
+fn a_translate_new_file_with_a_wrong_type_still_fails() {
+    let v = validator(&schema::translation_schema());
+    let data = tempfile::tempdir().unwrap();
+    let (file, json) = translate_new(data.path(), "warning-signs", "sw", None);
+    assert!(errors(&v, &json).is_empty(), "{}", file.display());
+    let step = json["steps"]
+        .as_object()
+        .and_then(|steps| steps.keys().next().cloned())
+        .unwrap();
+    for (what, pointer, value) in [
+        (
+            "a number for the title",
+            "/title".to_string(),
+            Value::from(3),
+        ),
+        (
+            "a list for the summary",
+            "/summary".to_string(),
+            serde_json::json!(["x"]),
+        ),
+        (
+            "a boolean for a step text",
+            format!("/steps/{step}/title"),
+            Value::Bool(true),
+        ),
+        (
+            "an unknown status",
+            "/status".to_string(),
+            Value::from("done"),
+        ),
+    ] {
+        let mut broken = json.clone();
+        match broken.pointer_mut(&pointer) {
+            Some(slot) => *slot = value,
+            None => {
+                let (parent, key) = pointer.rsplit_once('/').unwrap();
+                broken.pointer_mut(parent).unwrap()[key] = value;
+            }
+        }
+        assert!(
+            !errors(&v, &broken).is_empty(),
+            "{what}: the schema accepts {broken:#}"
+        );
+    }
 }

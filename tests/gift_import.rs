@@ -310,6 +310,54 @@ fn unsupported_types_are_listed_with_lines_and_kept_as_comments() {
 }
 
 #[test]
+fn two_answer_blocks_are_malformed_not_missing_word() {
+    let (i, m) = import("two-answer-blocks.gift");
+    let malformed = "a malformed question: more than one { ... } block of answers";
+    let skipped: Vec<(usize, &str)> = i
+        .skipped
+        .iter()
+        .map(|s| (s.line, s.what.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (3, malformed),
+            (5, malformed),
+            (7, malformed),
+            (
+                13,
+                "a missing-word question (the answers sit inside the text)"
+            ),
+            (15, malformed),
+        ]
+    );
+    // The warning points at the second block: line and column.
+    let at: Vec<(usize, usize)> = i
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "gift-malformed")
+        .map(|d| {
+            assert!(d.message.contains(malformed), "{}", d.message);
+            assert!(d.help.as_deref().is_some_and(|h| h.contains("\\{")));
+            let l = d.location().unwrap();
+            (l.line, l.column)
+        })
+        .collect();
+    assert_eq!(at, [(3, 71), (5, 91), (9, 45), (15, 66)]);
+    // Skipped, never dropped: each is kept whole as a comment in the module file.
+    for kept in [
+        "# SKIPPED: two-answer-blocks.gift, line 3: a malformed question",
+        "#     ::Two blocks::A recruiter asks you {=for a fee ~for nothing} and then {=for your passport ~for a photo}.",
+        "#     And is it safe to travel on a tourist visa? {~Yes =No}",
+    ] {
+        assert!(i.module_toml.contains(kept), "{kept}\n{}", i.module_toml);
+    }
+    let ids: Vec<&str> = m.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["fine"]);
+    snapshot("two-answer-blocks.gift", &i);
+}
+
+#[test]
 fn questions_waymark_cannot_hold_as_written_are_skipped_with_reasons() {
     let (i, m) = import("limits.gift");
     let skipped: Vec<usize> = i.skipped.iter().map(|s| s.line).collect();

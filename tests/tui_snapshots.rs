@@ -1,6 +1,7 @@
 //! Every screen of the session app, drawn into a TestBackend at 80x24 and 120x40, with the
-//! content in English and in Hindi (Devanagari). Driven through `update` with real key presses,
-//! as a facilitator would reach each screen.
+//! content in English, Hindi (Devanagari) and Arabic, and the main screens in Chinese (wide
+//! characters) and Thai (no spaces, stacked marks). Driven through `update` with real key
+//! presses, as a facilitator would reach each screen.
 
 mod common;
 
@@ -9,6 +10,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::Terminal;
 use waymark::curriculum::{self, SourceKind, Sources};
 use waymark::session::{AnswerMode, Session, Setup};
@@ -25,19 +29,39 @@ fn interface(locale: &str) -> MutexGuard<'static, ()> {
     guard
 }
 
-fn catalog() -> curriculum::Catalog {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+/// Content languages whose translations live in tests/fixtures/tui-scripts: a folder of
+/// translations without `module.toml`, added to the workshop as a translator adds a language to
+/// a module from elsewhere. Kept apart so the tests that copy tests/fixtures/tui/workshop (the
+/// translate round trips) and the other languages' screens (whose language lists would grow)
+/// are unchanged.
+const SCRIPTS: [&str; 2] = ["zh", "th"];
+
+/// The workshop, with the CJK and Thai translations when `locale` is one of them.
+fn catalog(locale: &str) -> curriculum::Catalog {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut dirs = vec![(SourceKind::Flag, root.join("tui"))];
+    if SCRIPTS.contains(&locale) {
+        dirs.push((SourceKind::Flag, root.join("tui-scripts")));
+    }
     let c = curriculum::load(&Sources {
         builtin: false,
-        dirs: vec![(SourceKind::Flag, dir)],
+        dirs,
     });
-    assert!(c.module("workshop").is_some(), "{:?}", c.diagnostics);
+    let module = c.module("workshop");
+    assert!(module.is_some(), "{:?}", c.diagnostics);
+    if SCRIPTS.contains(&locale) {
+        // A translation that fails to load would leave the screens in English. (Each test
+        // translation is a draft: that warning is expected.)
+        let problems: Vec<_> = c.diagnostics.iter().filter(|d| d.code != "draft").collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+        assert!(module.is_some_and(|m| m.translations.contains_key(locale)));
+    }
     c
 }
 
 fn model(locale: &str) -> Model {
     let mut m = Model::new(
-        catalog(),
+        catalog(locale),
         Options {
             theme: Theme::new(ThemeName::Mono),
             locale: locale.into(),
@@ -206,7 +230,7 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     out.push(("16-confirm-quit", m));
 
     // An unfinished session waiting to be resumed.
-    let c = catalog();
+    let c = catalog(locale);
     let module = c.module("workshop").unwrap();
     let setup = Setup {
         mode: AnswerMode::Hands,
@@ -220,7 +244,7 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     s.set_count(0, 5).unwrap();
     s.tick(600);
     let m = Model::new(
-        catalog(),
+        catalog(locale),
         Options {
             theme: Theme::new(ThemeName::Mono),
             locale: locale.into(),
@@ -285,6 +309,222 @@ fn english_screens() {
 fn hindi_screens() {
     let _ui = interface("en");
     snapshot_all("hi");
+}
+
+/// The screens drawn with the Chinese and Thai content: a slide, a scenario, a question with
+/// counts typed, revealed questions (one and several right answers) and the summary.
+const SCRIPT_SCREENS: [&str; 6] = [
+    "03-before-hands",
+    "04-slide",
+    "06-scenario",
+    "09-after-single-revealed",
+    "10-after-multiple-revealed",
+    "13-summary",
+];
+
+/// Marks that belong to the letter before them, in the scripts drawn here: combining accents,
+/// Devanagari and Thai vowel signs and tone marks (general category M), and Thai SARA AM (a
+/// letter to Unicode, a spacing mark to grapheme segmentation).
+fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0900}'..='\u{0903}'
+        | '\u{093A}'..='\u{093C}'
+        | '\u{093E}'..='\u{094F}'
+        | '\u{0951}'..='\u{0957}'
+        | '\u{0962}'..='\u{0963}'
+        | '\u{0E31}'
+        | '\u{0E33}'..='\u{0E3A}'
+        | '\u{0E47}'..='\u{0E4E}')
+}
+
+/// A screen as the terminal shows it: one row of text per line, each wide character once (the
+/// cell under its second column is left out), every row checked to be exactly `w` columns.
+/// Fails where a wide character is cut (at the right edge, or with something drawn over its
+/// second column) and where a cell starts with a mark cut off its letter.
+fn cells(m: &Model, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::view(m, f)).unwrap();
+    rows(t.backend().buffer())
+}
+
+fn rows(buffer: &Buffer) -> String {
+    let (w, h) = (buffer.area.width, buffer.area.height);
+    let mut out = String::new();
+    for y in 0..h {
+        let mut row = String::new();
+        let mut x = 0;
+        while x < w {
+            let symbol = buffer[(x, y)].symbol();
+            let cols = cols(symbol).max(1) as u16;
+            assert!(
+                x + cols <= w,
+                "row {y}: {symbol:?} at column {x} is cut by the right edge"
+            );
+            for k in 1..cols {
+                let under = buffer[(x + k, y)].symbol();
+                assert_eq!(
+                    under, " ",
+                    "row {y}: {under:?} drawn over the second half of {symbol:?} at column {x}"
+                );
+            }
+            assert!(
+                !symbol.starts_with(is_mark),
+                "row {y}, column {x}: {symbol:?} starts with a mark cut off its letter"
+            );
+            row.push_str(symbol);
+            x += cols;
+        }
+        assert_eq!(cols(&row), usize::from(w), "row {y}: {row:?}");
+        out.push('"');
+        out.push_str(&row);
+        out.push_str("\"\n");
+    }
+    out
+}
+
+/// Display columns, counted per grapheme cluster as ratatui and terminals place them.
+fn cols(text: &str) -> usize {
+    waymark::tui::widgets::text::cols(text)
+}
+
+/// The characters of `text` in the script of `locale` (Han and full-width punctuation, or Thai),
+/// in order: what must reach the screen whole, wherever lines were broken.
+fn script_chars(locale: &str, text: &str) -> String {
+    text.chars()
+        .filter(|c| match locale {
+            "zh" => matches!(c, '\u{3000}'..='\u{303F}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF00}'..='\u{FFEF}'),
+            _ => matches!(c, '\u{0E00}'..='\u{0E7F}'),
+        })
+        .collect()
+}
+
+/// The translated texts a screen must show whole: (screen, texts).
+fn must_show(locale: &str) -> Vec<(&'static str, Vec<String>)> {
+    let c = catalog(locale);
+    let m = c.module("workshop").unwrap().localized(locale);
+    let text = |key: &str| {
+        m.text_keys()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| waymark::curriculum::markup::plain_text(v))
+            .unwrap_or_else(|| panic!("no {key}"))
+    };
+    let first_paragraph = |key: &str| text(key).split("\n\n").next().unwrap().to_string();
+    vec![
+        (
+            "03-before-hands",
+            vec![
+                text("steps.q-fee.prompt"),
+                text("steps.q-fee.choices.a"),
+                text("steps.q-fee.choices.c"),
+            ],
+        ),
+        (
+            "04-slide",
+            vec![
+                text("steps.welcome.title"),
+                first_paragraph("steps.welcome.body"),
+            ],
+        ),
+        (
+            "06-scenario",
+            vec![text("steps.story.title"), text("steps.story.story")],
+        ),
+        (
+            "09-after-single-revealed",
+            vec![
+                text("steps.q-fee.prompt"),
+                text("steps.q-fee.choices.b"),
+                text("steps.q-fee.explanation"),
+            ],
+        ),
+        (
+            "10-after-multiple-revealed",
+            vec![
+                text("steps.q-flags.prompt"),
+                text("steps.q-flags.choices.contract"),
+            ],
+        ),
+        ("13-summary", vec![text("title")]),
+    ]
+}
+
+/// The main screens with wide (CJK) or mark-laden (Thai) content: snapshots, every row the
+/// width of the window, no wide character cut, no mark cut off its letter, and each text
+/// shown whole across the lines it wraps onto.
+fn snapshot_scripts(locale: &str) {
+    let expected = must_show(locale);
+    let mut seen = 0;
+    for (name, m) in screens(locale) {
+        if !SCRIPT_SCREENS.contains(&name) {
+            continue;
+        }
+        seen += 1;
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = cells(&m, w, h);
+            let shown = script_chars(locale, &screen);
+            for (_, texts) in expected.iter().filter(|(n, _)| *n == name) {
+                for t in texts {
+                    let want = script_chars(locale, t);
+                    assert!(!want.is_empty(), "{t}: not in {locale}");
+                    assert!(
+                        shown.contains(&want),
+                        "{locale} {name} {w}x{h}: {t:?} is not shown whole\n{screen}"
+                    );
+                }
+            }
+            insta::assert_snapshot!(format!("{locale}-{name}-{w}x{h}"), screen);
+        }
+    }
+    assert_eq!(seen, SCRIPT_SCREENS.len());
+}
+
+#[test]
+fn chinese_screens() {
+    let _ui = interface("en");
+    snapshot_scripts("zh");
+}
+
+#[test]
+fn thai_screens() {
+    let _ui = interface("en");
+    snapshot_scripts("th");
+}
+
+#[test]
+fn the_screen_check_catches_cut_characters() {
+    // What the checks above would catch, on a one-row screen of 6 columns.
+    let screen = |draw: &dyn Fn(&mut Buffer)| {
+        let mut b = Buffer::empty(Rect::new(0, 0, 6, 1));
+        draw(&mut b);
+        std::panic::catch_unwind(|| rows(&b))
+    };
+    let plain = Style::new();
+    assert_eq!(
+        screen(&|b| {
+            b.set_string(0, 0, "人口ทำ", plain);
+        })
+        .unwrap(),
+        "\"人口ทำ\"\n"
+    );
+    // Something drawn over the second column of a wide character.
+    assert!(screen(&|b| {
+        b.set_string(0, 0, "人", plain);
+        b.set_string(1, 0, "x", plain);
+    })
+    .is_err());
+    // A wide character in the last column, half of it off the screen.
+    assert!(screen(&|b| {
+        b[(5, 0)].set_symbol("人");
+    })
+    .is_err());
+    // A vowel sign cut off its consonant into a cell of its own.
+    assert!(screen(&|b| {
+        b.set_string(0, 0, "ท", plain);
+        b[(1, 0)].set_symbol("ำ");
+    })
+    .is_err());
 }
 
 #[test]
@@ -380,7 +620,7 @@ fn summary_shows_before_after_and_gain() {
 /// The workshop with its Arabic translation, as the screen shows it: words that may stay in
 /// Latin letters because they are data (citations, the URL, "WhatsApp", "ILO").
 fn content_words(locale: &str) -> std::collections::BTreeSet<String> {
-    let c = catalog();
+    let c = catalog(locale);
     let m = c.module("workshop").unwrap().localized(locale);
     let mut texts: Vec<String> = m
         .text_keys()

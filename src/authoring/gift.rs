@@ -721,6 +721,20 @@ impl Parser<'_> {
         Outcome::Skip { what }
     }
 
+    /// Records a question that is not valid GIFT but can be skipped whole without losing the
+    /// rest of the file: the warning points at the fault (`at`), the list at the question's line.
+    fn malformed(&mut self, at: Range<usize>, what: String, help: String) -> Outcome {
+        self.warnings.push(
+            Diagnostic::warning(
+                "gift-malformed",
+                t!("authoring.gift.skipped", what = what.as_str()),
+            )
+            .at(self.file, Some(at))
+            .help(help),
+        );
+        Outcome::Skip { what }
+    }
+
     fn unsupported(&mut self, chunk: &Chunk, kind: &str) -> Outcome {
         let what = t!(kind).into_owned();
         self.skip(
@@ -830,6 +844,16 @@ impl Parser<'_> {
                 t!("authoring.gift.brace_help"),
             );
             return Outcome::Broken;
+        }
+        if let Some(second) = find(after, '{') {
+            // `{=a ~b} text {=c ~d}`: a GIFT question has one block of answers, whatever its
+            // type, so a second makes it malformed (not a missing-word question, whose answers
+            // sit inside the text once). Reported at the second block.
+            return self.malformed(
+                span_of(&after[second..=second]),
+                t!("authoring.gift.kind_two_blocks").into_owned(),
+                t!("authoring.gift.two_blocks_help").into_owned(),
+            );
         }
         let before = trim(&body[..open]);
         let block = &body[open + 1..close];

@@ -161,24 +161,28 @@ pub struct RawChoice {
 }
 
 /// `<lang>.toml`: text only, keyed by step id and choice id.
+///
+/// Schema note: unlike in `module.toml`, a text may be empty here. `""` means "not translated
+/// yet" (what `waymark translate new` writes for every key) and the source text shows instead,
+/// so the schema must not flag a fresh file the loader accepts.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "Waymark translation",
-    description = "A translation of a Waymark module (<lang>.toml beside module.toml): text only, keyed by step id and choice id. Reference: docs/curriculum-format.md"
+    description = "A translation of a Waymark module (<lang>.toml beside module.toml): text only, keyed by step id and choice id. An empty text (\"\") is not translated yet: the source text shows. Reference: docs/curriculum-format.md"
 )]
 pub struct RawTranslation {
     /// "draft" until a native speaker has reviewed the translation, then "reviewed".
     #[schemars(with = "Option<String>", required)]
     pub status: Option<Text>,
     /// The module's title in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub title: Option<Text>,
     /// The module's summary in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub summary: Option<Text>,
     /// The module's audience in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub audience: Option<Text>,
     /// The text of each step, as [steps.<step-id>] tables.
     #[schemars(with = "Option<BTreeMap<String, RawStepText>>")]
@@ -193,25 +197,25 @@ pub struct RawTranslation {
 #[serde(deny_unknown_fields)]
 pub struct RawStepText {
     /// Slide or scenario: the heading in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub title: Option<Text>,
     /// Slide: the content in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub body: Option<Text>,
     /// The facilitator's notes in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub notes: Option<Text>,
     /// Scenario: the story in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub story: Option<Text>,
     /// Scenario: every discussion prompt, in the same order as in module.toml.
     #[schemars(with = "Option<Vec<String>>")]
     pub prompts: Option<Spanned<Vec<Text>>>,
     /// Question: the question in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub prompt: Option<Text>,
     /// Question: the explanation in this language.
-    #[schemars(with = "Option<String>", regex(pattern = r"\S"))]
+    #[schemars(with = "Option<String>")]
     pub explanation: Option<Text>,
     /// Question: each choice's text, keyed by choice id: `choice-id = "text"`.
     #[schemars(with = "Option<BTreeMap<String, String>>")]

@@ -650,21 +650,41 @@ fn summary(model: &Model, scroll: Option<u16>, run: &RunState, frame: &mut Frame
     scrolled(model, scroll, lines, frame, area);
 }
 
-/// Cuts text to `width` columns, with an ellipsis when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
+/// Cuts text to `width` columns, with an ellipsis when cut: between grapheme clusters, so a
+/// vowel sign or combining mark is never cut off its letter (Thai, Devanagari).
+pub fn truncate(s: &str, width: usize) -> String {
+    if text::cols(s) <= width {
+        return s.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for ch in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0);
+    for g in unicode_segmentation::UnicodeSegmentation::graphemes(s, true) {
+        let w = text::cols(g);
         if used + w + 1 > width {
             break;
         }
-        out.push(ch);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_never_cuts_a_mark_off_its_letter() {
+        // ทำ: SARA AM belongs to its consonant; कि: the vowel sign I to its consonant.
+        // Each is one cluster two columns wide: it fits whole or not at all.
+        assert_eq!(truncate("ทำงานหนัก", 2), "…");
+        assert_eq!(truncate("ทำงานหนัก", 3), "ทำ…");
+        assert_eq!(truncate("किताब पढ़ें", 2), "…");
+        assert_eq!(truncate("किताब पढ़ें", 3), "कि…");
+        // Wide characters count two columns and are not split.
+        assert_eq!(truncate("人口販売の兆候", 6), "人口…");
+        assert_eq!(truncate("人口販売の兆候", 7), "人口販…");
+        assert_eq!(truncate("short", 10), "short");
+    }
 }

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_bidi::{bidi_class, BidiClass, BidiInfo, Level};
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::curriculum::markup::{self, Block, Inline};
 
@@ -69,17 +69,20 @@ pub fn wrap(runs: &[(String, Style)], width: usize, first: &str, rest: &str) -> 
                 used += w;
                 continue;
             }
-            // A word wider than the line (long URLs, scripts written without spaces): break it
-            // between characters, keeping combining marks with their base.
+            // A word wider than the line (long URLs, scripts written without spaces such as
+            // Thai): break it between extended grapheme clusters, never inside one, so a vowel
+            // sign or combining mark (Thai ำ, Devanagari ि, an accent) stays with its letter.
             let mut chunk = String::new();
-            for ch in word.chars() {
-                let cw = ch.width().unwrap_or(0);
-                if used + cw > width && used > indent {
-                    spans.push(Span::styled(std::mem::take(&mut chunk), *style));
+            for g in word.graphemes(true) {
+                let gw = cols(g);
+                if used + gw > width && used > indent {
+                    if !chunk.is_empty() {
+                        spans.push(Span::styled(std::mem::take(&mut chunk), *style));
+                    }
                     new_line(&mut spans, &mut lines, &mut used, &mut indent);
                 }
-                chunk.push(ch);
-                used += cw;
+                chunk.push_str(g);
+                used += gw;
             }
             if !chunk.is_empty() {
                 spans.push(Span::styled(chunk, *style));
@@ -346,6 +349,109 @@ mod tests {
         let lines = wrap(&runs, 4, "", "");
         assert!(lines.iter().all(|l| line_width(l) <= 4));
         assert_eq!(texts(&lines).concat(), "การค้ามนุษย์");
+    }
+
+    /// Marks that belong to the letter before them: general category M in the scripts tested
+    /// here (combining accents, Devanagari and Thai vowel signs, viramas, tone marks), and Thai
+    /// SARA AM, which Unicode files as a letter (Lo) but joins to its consonant as a spacing
+    /// mark (Grapheme_Cluster_Break = SpacingMark).
+    fn is_mark(c: char) -> bool {
+        matches!(c,
+            '\u{0300}'..='\u{036F}'
+            | '\u{0900}'..='\u{0903}'
+            | '\u{093A}'..='\u{093C}'
+            | '\u{093E}'..='\u{094F}'
+            | '\u{0951}'..='\u{0957}'
+            | '\u{0962}'..='\u{0963}'
+            | '\u{0E31}'
+            | '\u{0E33}'..='\u{0E3A}'
+            | '\u{0E47}'..='\u{0E4E}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}')
+    }
+
+    /// Wraps `text` (no spaces inside words) at every width from its widest cluster to its own,
+    /// and checks what a reader would see: no line wider than asked, no line starting with a
+    /// mark cut off its letter, every line break between two grapheme clusters of the original,
+    /// and the lines together giving back the text.
+    fn breaks_only_between_graphemes(text: &str) {
+        let boundaries: std::collections::BTreeSet<usize> = text
+            .grapheme_indices(true)
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let runs = vec![(text.to_string(), Style::new())];
+        // A Devanagari conjunct is one cluster up to three columns wide: narrower lines than the
+        // widest cluster cannot hold it.
+        let widest = text.graphemes(true).map(cols).max().unwrap_or(1).max(2);
+        for width in widest..=cols(text) {
+            let lines = wrap(&runs, width, "", "");
+            let shown = texts(&lines);
+            assert!(lines.len() > 1 || width >= cols(text), "{width}: {shown:?}");
+            assert_eq!(shown.concat(), text, "{width}");
+            let mut at = 0;
+            for (line, l) in shown.iter().zip(&lines) {
+                assert!(line_width(l) <= width, "{width}: {shown:?}");
+                let first = line.chars().next().unwrap();
+                assert!(
+                    !is_mark(first),
+                    "{width}: line starts with U+{:04X}: {shown:?}",
+                    first as u32
+                );
+                assert!(
+                    boundaries.contains(&at),
+                    "{width}: break inside a grapheme: {shown:?}"
+                );
+                at += line.len();
+            }
+        }
+    }
+
+    #[test]
+    fn thai_wider_than_the_line_breaks_between_grapheme_clusters() {
+        // "Human trafficking is exploiting people by deceit or force; working hard without pay":
+        // Thai puts no spaces between words, and ำ (SARA AM), ้ and ุ ride on their consonant.
+        breaks_only_between_graphemes(
+            "การค้ามนุษย์คือการแสวงหาประโยชน์จากผู้คนด้วยการหลอกลวงหรือบังคับให้ทำงานหนักโดยไม่ได้ค่าจ้าง",
+        );
+        breaks_only_between_graphemes("ทำงานทำงานทำงาน");
+    }
+
+    #[test]
+    fn devanagari_wider_than_the_line_breaks_between_grapheme_clusters() {
+        // ि (vowel sign I) is a spacing mark drawn before its consonant; ् (virama) joins
+        // conjuncts: neither may start a line.
+        breaks_only_between_graphemes("अंतर्राष्ट्रीयमानवतस्करीविरोधीदिवसप्रतिभागियोंकेलिए");
+        breaks_only_between_graphemes("किताबकिताबकिताबकिताब");
+    }
+
+    #[test]
+    fn combining_accents_stay_on_their_letter() {
+        // Decomposed: each é is e + U+0301.
+        breaks_only_between_graphemes("re\u{301}sume\u{301}re\u{301}sume\u{301}");
+    }
+
+    #[test]
+    fn thai_sentences_with_spaces_keep_every_character() {
+        let text = "ตรวจสอบข้อเสนองานก่อนตัดสินใจ อย่าจ่ายค่าธรรมเนียมให้ผู้จัดหางาน";
+        let runs = vec![(text.to_string(), Style::new())];
+        for width in 3..40 {
+            let lines = wrap(&runs, width, "• ", "  ");
+            assert!(lines.iter().all(|l| line_width(l) <= width), "{width}");
+            let shown = texts(&lines);
+            for line in &shown {
+                let first = line.trim_start_matches(['•', ' ']).chars().next();
+                assert!(!first.is_some_and(is_mark), "{width}: {shown:?}");
+            }
+            let joined: String = shown
+                .concat()
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '•'))
+                .collect();
+            assert_eq!(joined, text.replace(' ', ""), "{width}");
+        }
     }
 
     fn shown(lines: &[Line<'_>]) -> Vec<String> {
