@@ -207,7 +207,8 @@ pub fn report(data: Option<&Path>, args: &ReportArgs) -> ExitCode {
             s
         }
     };
-    if args.format != ReportFormat::Table && report.sessions > 0 {
+    // On standard error, so it never gets into a file the report is redirected to.
+    if report.sessions > 0 {
         eprintln!("{}", t!("cli.report.not_suppressed"));
     }
     print(&out)
@@ -583,6 +584,10 @@ pub fn export(data: Option<&Path>, args: &ExportArgs) -> ExitCode {
                     max = args.min_cell - 1
                 )
             );
+            if summary.sessions > 0 {
+                // Suppression holds within one export, not across two of the same sessions.
+                eprintln!("{}", t!("cli.export.combine_note"));
+            }
             if format == ExportFormat::Dhis2 {
                 if summary.suppressed > 0 {
                     eprintln!("{}", t!("cli.export.dhis2_dropped"));

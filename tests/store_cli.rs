@@ -108,6 +108,7 @@ fn report_on_a_new_machine_says_so_and_creates_nothing() {
     let (code, out, err) = run(waymark(data.path()).arg("report"));
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "No sessions recorded yet.\n");
+    assert_eq!(err, "", "nothing to warn about");
     assert!(!store_file(data.path()).exists());
 }
 
@@ -120,6 +121,13 @@ fn report_table_shows_reach_scores_gain_and_hardest_questions() {
         out.starts_with("Sessions held: 3\nParticipants reached: 60\n"),
         "{out}"
     );
+    // The table, the default, warns too: on the terminal, not in a file it is redirected to.
+    assert_eq!(
+        err,
+        "note: a report is not suppressed, so a small group may be recognised in it. To share \
+         results outside your organisation, use `waymark export`.\n"
+    );
+    assert!(!out.contains("not suppressed"), "{out}");
     // rights: no headcount, so the 10 who answered count.
     assert!(
         out.contains("Module rights\n  sessions: 1, participants: 10"),
@@ -227,8 +235,16 @@ fn csv_export_is_long_format_suppressed_and_without_group_labels() {
     // pay/after 16, 4, 0: 4 and its partner 16 hidden; 0 stays.
     assert!(lines.contains(&format!("{s1},after,pay,single,c,false,0").as_str()));
     assert!(lines.contains(&format!("{s1},after,pay,single,b,false,suppressed").as_str()));
+    // 23 counts and 2 headcounts (the third session has none).
     assert!(
-        err.contains("Sessions exported: 3; counts: 23, of which 5 suppressed"),
+        err.contains("Sessions exported: 3; counts: 25, of which 5 suppressed"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "note: each export is suppressed on its own. Do not give one audience both \
+             per-session exports (csv, json) and period totals (dhis2) of the same sessions"
+        ),
         "{err}"
     );
 
@@ -249,6 +265,103 @@ fn csv_export_is_long_format_suppressed_and_without_group_labels() {
     assert!(k10.matches("suppressed").count() > out.matches("suppressed").count());
     let (code, _, _) = run(waymark(data.path()).args(["export", "--min-cell", "1"]));
     assert_eq!(code, 2);
+}
+
+/// One workshop of `warning-signs` with this headcount and these tallies; it also has a
+/// multiple-choice question `signs` (x, y, z).
+fn one_room(headcount: Option<u32>, tallies: Vec<Tally>) -> tempfile::TempDir {
+    let mut s = workshops().remove(0);
+    s.headcount = headcount;
+    s.questions.push(question(
+        "signs",
+        QuestionType::Multiple,
+        &["x", "y", "z"],
+        &["x"],
+    ));
+    s.tallies = tallies;
+    let data = tempfile::tempdir().unwrap();
+    fill(data.path(), &[s]);
+    data
+}
+
+/// `waymark export` (CSV): the cells by phase, question and choice, the headcount, and stderr.
+fn exported(data: &Path) -> (BTreeMap<String, String>, String, String) {
+    let (code, out, err) = run(waymark(data).arg("export"));
+    assert_eq!(code, 0, "{err}");
+    let mut cells = BTreeMap::new();
+    let mut headcount = String::new();
+    for line in out.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        headcount = f[9].to_string();
+        cells.insert(format!("{}/{}/{}", f[10], f[11], f[13]), f[15].to_string());
+    }
+    (cells, headcount, err)
+}
+
+#[test]
+fn two_small_counts_beside_a_published_headcount_take_a_third_with_them() {
+    // 1 + 1 + 18 of 20: with only the ones hidden, 20 - 18 says they add up to 2, and since
+    // zeros are published each is at least 1: so each is 1.
+    let data = one_room(
+        Some(20),
+        vec![tally(
+            "pay",
+            Phase::Before,
+            &[("a", 1), ("b", 1), ("c", 18)],
+        )],
+    );
+    let (cells, headcount, err) = exported(data.path());
+    assert_eq!(headcount, "20");
+    for c in ["a", "b", "c"] {
+        assert_eq!(cells[&format!("before/pay/{c}")], "suppressed", "{cells:?}");
+    }
+    assert!(
+        err.starts_with("Sessions exported: 1; counts: 4, of which 3 suppressed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_multiple_choice_count_that_leaves_a_few_out_is_suppressed() {
+    // 18 of 20 chose x: 20 - 18 would tell that 2 did not.
+    let data = one_room(
+        Some(20),
+        vec![tally(
+            "signs",
+            Phase::After,
+            &[("x", 18), ("y", 10), ("z", 0)],
+        )],
+    );
+    let (cells, headcount, _) = exported(data.path());
+    assert_eq!(headcount, "20");
+    assert_eq!(cells["after/signs/x"], "suppressed");
+    assert_eq!(cells["after/signs/y"], "10");
+    assert_eq!(cells["after/signs/z"], "0");
+}
+
+#[test]
+fn the_export_summary_counts_headcounts_among_the_counts() {
+    // A room of 3: the headcount and both counts are suppressed; the summary never says more
+    // were suppressed than were written.
+    let data = one_room(
+        Some(3),
+        vec![tally(
+            "contract",
+            Phase::Before,
+            &[("true", 2), ("false", 1)],
+        )],
+    );
+    let (cells, headcount, err) = exported(data.path());
+    assert_eq!(headcount, "suppressed");
+    assert_eq!(cells["before/contract/true"], "suppressed");
+    assert_eq!(cells["before/contract/false"], "suppressed");
+    assert_eq!(
+        err.lines().next(),
+        Some(
+            "Sessions exported: 1; counts: 3, of which 3 suppressed (counts from 1 to 4, and \
+             counts that would reveal them)."
+        )
+    );
 }
 
 #[test]

@@ -196,6 +196,43 @@ fn a_store_locked_by_another_program_is_reported_after_waiting() {
 }
 
 #[test]
+fn report_and_export_read_while_another_process_is_writing() {
+    let data = tempfile::tempdir().unwrap();
+    fill(data.path(), &sessions(8, 3));
+    let file = store_file(data.path());
+    // Another Waymark in the middle of recording: it holds the write lock, and its session is
+    // not committed yet.
+    let writer = rusqlite::Connection::open(&file).unwrap();
+    writer
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO session (session_id, module_id, module_version, content_hash, locale,
+                 mode, day, planned_minutes, actual_minutes, headcount, group_label, shape,
+                 counts)
+             SELECT 'not-committed', module_id, module_version, content_hash, locale, mode,
+                 day, planned_minutes, actual_minutes, headcount, group_label, shape, counts
+             FROM session LIMIT 1;",
+        )
+        .unwrap();
+    let (code, out, err) = run(waymark(data.path()).arg("report"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Sessions held: 3\n"), "{out}");
+    let (code, out, err) = run(waymark(data.path()).arg("export"));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.starts_with("Sessions exported: 3; "), "{err}");
+    assert!(!out.contains("not-committed"));
+    let (code, out, err) = run(waymark(data.path()).args(["export", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("\"session_id\"").count(), 3, "{out}");
+    // The writer was not disturbed: its session goes in, and the next report counts it.
+    writer.execute_batch("COMMIT;").unwrap();
+    drop(writer);
+    let (code, out, err) = run(waymark(data.path()).arg("report"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Sessions held: 4\n"), "{out}");
+}
+
+#[test]
 fn a_store_from_a_newer_waymark_is_refused_untouched() {
     let data = tempfile::tempdir().unwrap();
     fill(data.path(), &sessions(4, 2));

@@ -53,7 +53,7 @@ impl Default for ExportOptions {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportSummary {
     pub sessions: u64,
-    /// Counts written (suppressed ones included).
+    /// Counts written, headcounts (DHIS2: participants) among them, suppressed ones included.
     pub cells: u64,
     /// Counts written as suppressed (DHIS2: left out).
     pub suppressed: u64,
@@ -112,11 +112,18 @@ pub(super) struct Published {
 /// Suppression for one session. The table: every count, and the people in the room `H` (the
 /// headcount, published; or when none was given, the most who answered, unpublished). Each
 /// single, true/false or confidence tally is a line: its counts add up to `H` when everyone
-/// answered, which a reader may assume. Multiple-choice counts tie to nothing published.
+/// answered, which a reader may assume. A multiple-choice count `x` ties to `H` through the
+/// people who did not choose it, `H - x`: never published, but protected like any count, so
+/// 18 of 20 is not published beside its headcount when it tells that 2 did not choose it.
 pub(super) fn protect_session(rec: &Record, k: u32, table: &mut Table) -> Published {
     let small = |v: u32| v >= 1 && v < k;
     let h = participants(rec);
-    let any_small = small(h) || rec.counts.iter().any(|&c| small(c));
+    let any_small = small(h)
+        || rec.counts.iter().any(|&c| small(c))
+        || rec.tallies.iter().any(|t| {
+            !one_answer_each(rec.shape.questions[t.question].qtype)
+                && rec.tally_counts(t).iter().any(|&c| c <= h && small(h - c))
+        });
     if !any_small {
         return Published {
             headcount: rec.headcount.map(Cell::Value),
@@ -132,6 +139,15 @@ pub(super) fn protect_session(rec: &Record, k: u32, table: &mut Table) -> Publis
         let q = &rec.shape.questions[t.question];
         if one_answer_each(q.qtype) {
             table.line(t.start..t.start + q.choices.len(), total);
+        } else {
+            // Only a small difference needs its line: `H - x` appears on no other, so a
+            // difference of 0 or of k or more can neither leak nor help work anything out.
+            for (i, &c) in rec.tally_counts(t).iter().enumerate() {
+                if c <= h && small(h - c) {
+                    let not_chosen = table.entry(u64::from(h - c), false);
+                    table.line([t.start + i, not_chosen], total);
+                }
+            }
         }
     }
     let hidden = table.protect(k);
@@ -253,9 +269,11 @@ impl ExportSummary {
     }
 }
 
+/// Headcounts are counts of people too: counted among the cells written, as among the
+/// suppressed ones, so "of which N suppressed" never exceeds the counts.
 fn tally_summary(p: &Published, summary: &mut ExportSummary) {
     summary.sessions += 1;
-    summary.cells += p.cells.len() as u64;
+    summary.cells += p.cells.len() as u64 + u64::from(p.headcount.is_some());
     summary.suppressed += p
         .cells
         .iter()
@@ -768,6 +786,17 @@ impl Store {
                     }
                     if qs.qtype.is_some_and(one_answer_each) {
                         table.line(first..table.len(), total);
+                    } else {
+                        // Multiple choice: participants minus a count is who did not choose
+                        // it. Only a small difference needs its line (see `protect_session`).
+                        for (id, &n) in (first..).zip(qs.phases[p].values()) {
+                            if n <= s.participants
+                                && (1..u64::from(k)).contains(&(s.participants - n))
+                            {
+                                let not_chosen = table.entry(s.participants - n, false);
+                                table.line([id, not_chosen], total);
+                            }
+                        }
                     }
                 }
             }
@@ -861,6 +890,86 @@ mod tests {
             .cells
             .iter()
             .all(|c| *c != Cell::Value(3) && *c != Cell::Value(1)));
+    }
+
+    /// The sample session cut down to `pay` before (single choice: a, b, c) and `signs` after
+    /// (multiple choice: x, y), with these counts.
+    fn room(headcount: u32, pay: [u32; 3], signs: [u32; 2]) -> Record {
+        let mut s = sample();
+        s.headcount = Some(headcount);
+        s.tallies.retain(|t| {
+            (t.question == "pay" && t.phase == Phase::Before)
+                || (t.question == "signs" && t.phase == Phase::After)
+        });
+        for t in &mut s.tallies {
+            t.counts = if t.question == "pay" {
+                [("a", pay[0]), ("b", pay[1]), ("c", pay[2])]
+                    .map(|(c, n)| (c.to_string(), n))
+                    .into()
+            } else {
+                [("x", signs[0]), ("y", signs[1])]
+                    .map(|(c, n)| (c.to_string(), n))
+                    .into()
+            };
+        }
+        Record::from_result(&s).unwrap()
+    }
+
+    /// The published cells of one question.
+    fn cells<'a>(rec: &Record, p: &'a Published, question: &str) -> &'a [Cell] {
+        let t = rec
+            .tallies
+            .iter()
+            .find(|t| rec.shape.questions[t.question].id == question)
+            .unwrap();
+        let n = rec.shape.questions[t.question].choices.len();
+        &p.cells[t.start..t.start + n]
+    }
+
+    #[test]
+    fn two_ones_beside_a_published_headcount_take_a_third_count_with_them() {
+        // 1 + 1 + 18 of 20 with only the ones hidden: they add up to 2, and as zeros are
+        // published, each hidden count is at least 1, so each is 1.
+        let rec = room(20, [1, 1, 18], [10, 10]);
+        let p = protect_session(&rec, 5, &mut Table::new());
+        assert_eq!(p.headcount, Some(Cell::Value(20)));
+        assert_eq!(cells(&rec, &p, "pay"), &[Cell::Suppressed; 3]);
+        assert_eq!(
+            cells(&rec, &p, "signs"),
+            &[Cell::Value(10), Cell::Value(10)]
+        );
+    }
+
+    #[test]
+    fn hidden_counts_adding_up_to_less_than_k_take_more_with_them() {
+        // 3 + 1 hidden beside 16 of 20 would tell that 4 people chose a or b.
+        let rec = room(20, [3, 1, 16], [10, 10]);
+        let p = protect_session(&rec, 5, &mut Table::new());
+        assert_eq!(p.headcount, Some(Cell::Value(20)));
+        assert_eq!(cells(&rec, &p, "pay"), &[Cell::Suppressed; 3]);
+    }
+
+    #[test]
+    fn a_multiple_choice_count_close_to_the_headcount_is_suppressed() {
+        // 18 of 20 chose x: so 2 did not.
+        let rec = room(20, [10, 10, 0], [18, 10]);
+        let p = protect_session(&rec, 5, &mut Table::new());
+        assert_eq!(p.headcount, Some(Cell::Value(20)));
+        assert_eq!(
+            cells(&rec, &p, "signs"),
+            &[Cell::Suppressed, Cell::Value(10)]
+        );
+        assert_eq!(
+            cells(&rec, &p, "pay"),
+            &[Cell::Value(10), Cell::Value(10), Cell::Value(0)]
+        );
+        // Everyone chose x: nobody did not, and that says nothing about anyone in particular.
+        let rec = room(20, [10, 10, 0], [20, 10]);
+        let p = protect_session(&rec, 5, &mut Table::new());
+        assert_eq!(
+            cells(&rec, &p, "signs"),
+            &[Cell::Value(20), Cell::Value(10)]
+        );
     }
 
     #[test]

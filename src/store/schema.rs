@@ -159,16 +159,26 @@ fn identify(conn: &Connection, path: &Path) -> Result<Found, StoreError> {
 }
 
 /// Checks the file is ours and not newer, then sets WAL and synchronous FULL and migrates.
-/// Nothing is written before the checks pass.
+/// Nothing is written before the checks pass, and nothing at all when the schema is current:
+/// a store already at this version opens with reads only, so `report` and `export` run while
+/// another process holds a write transaction (WAL lets readers past the one writer).
 pub(super) fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> {
-    identify(conn, path)?;
-    // WAL: readers never block the one writer, and a crash leaves the last commit whole.
-    let _mode: String = conn
-        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-        .at(path)?;
+    // One read transaction: the three values from one snapshot, never half of another
+    // process's first migration.
+    let found = {
+        let read =
+            rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Deferred).at(path)?;
+        let found = identify(&read, path)?;
+        read.commit().at(path)?;
+        found
+    };
+    use_wal(conn, path)?;
     // FULL: a session whose record call returned survives a power cut.
     conn.pragma_update(None, "synchronous", "FULL").at(path)?;
     conn.pragma_update(None, "foreign_keys", "ON").at(path)?;
+    if matches!(found, Found::Ours(VERSION)) {
+        return Ok(());
+    }
     // Two processes may open a new file at once: decide again inside the write lock.
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).at(path)?;
     let from = match identify(&tx, path)? {
@@ -186,6 +196,34 @@ pub(super) fn prepare(conn: &Connection, path: &Path) -> Result<(), StoreError> 
     }
     tx.commit().at(path)?;
     Ok(())
+}
+
+/// WAL: readers never block the one writer, and a crash leaves the last commit whole. The mode
+/// is kept in the file, so this switches only a new store. Two processes switching one new file
+/// at once: SQLite refuses one at once rather than let both wait on each other, so that one
+/// tries again (the other has usually switched it by then).
+fn use_wal(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let start = std::time::Instant::now();
+    loop {
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .at(path)?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && start.elapsed() < super::BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(StoreError::sqlite(path, e)),
+        }
+    }
 }
 
 #[cfg(test)]

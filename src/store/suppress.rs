@@ -1,7 +1,9 @@
 //! Small-cell suppression over a table of counts and the sums that tie them ("lines": members
 //! that add up to a total). Primary: every published count from 1 to k-1 is hidden.
 //! Complementary: more entries are hidden until no count from 1 to k-1 can be worked out by
-//! subtraction along the lines, repeated as far as it goes. Pure: knows nothing of sessions.
+//! subtraction along the lines, repeated as far as it goes, and until the hidden members of every
+//! line whose total can be known add up to k or more, and to more than the suppressed ones among
+//! them (each of which a reader knows is at least 1). Pure: knows nothing of sessions.
 
 /// Counts, whether each is published at all, and the lines that tie them. Reusable: `clear`
 /// keeps the buffers, so suppressing 100,000 sessions allocates almost nothing.
@@ -114,7 +116,8 @@ impl Table {
             loop {
                 self.derive(w);
                 // Every leak found in this pass is cut in its own line; leaks in separate
-                // lines are independent, and one cut per line is all a line needs.
+                // lines are independent, and one cut per line is all a pass needs. Hiding only
+                // ever adds unknowns, so each pass hides more and the loop ends.
                 w.cut_lines.clear();
                 let mut leaked = false;
                 for i in 0..n {
@@ -127,6 +130,30 @@ impl Table {
                     leaked = true;
                     if self.cut(i, &w.derived, &mut w.hidden) {
                         w.cut_lines.push(line);
+                    }
+                }
+                // A line whose total the reader knows tells them what its hidden members add
+                // up to: that sum must be k or more, or it gives a small group away. And a
+                // suppressed member is at least 1 (zeros are published; an unpublished one may
+                // be 0): the sum must be more than the suppressed members, or it pins each of
+                // them at 1.
+                for li in 0..self.line_count() {
+                    if !w.known[self.totals[li]] || w.unknown[li] < 2 {
+                        continue;
+                    }
+                    let (suppressed, sum) = self
+                        .line_members(li)
+                        .iter()
+                        .filter(|&&e| !w.known[e])
+                        .fold((0u64, 0u64), |(c, s), &e| {
+                            (c + u64::from(self.published[e]), s + self.values[e])
+                        });
+                    if sum == 0 || (sum >= k && sum > suppressed) || w.cut_lines.contains(&li) {
+                        continue;
+                    }
+                    leaked = true;
+                    if self.widen(li, &w.derived, &mut w.hidden) {
+                        w.cut_lines.push(li);
                     }
                 }
                 if !leaked {
@@ -207,32 +234,63 @@ impl Table {
         }
     }
 
+    /// Hides one more entry of a line whose hidden members add up to too little: the smallest
+    /// non-zero published member (a zero adds nothing to the sum), else the total; when the
+    /// total was itself worked out, or every member left is, cuts one of those chains instead.
+    fn widen(&self, li: usize, derived: &[Option<(usize, usize)>], hidden: &mut [bool]) -> bool {
+        let total = self.totals[li];
+        let members = self.line_members(li);
+        let pick = members
+            .iter()
+            .copied()
+            .filter(|&e| !hidden[e] && self.values[e] > 0)
+            .min_by_key(|&e| (self.values[e], e))
+            .or_else(|| Some(total).filter(|&e| !hidden[e]));
+        if let Some(e) = pick {
+            hidden[e] = true;
+            return true;
+        }
+        if derived[total].is_some() && self.cut(total, derived, hidden) {
+            return true;
+        }
+        // Members worked out elsewhere: make the earliest non-zero one underivable.
+        let mut chains: Vec<(usize, usize)> = members
+            .iter()
+            .filter(|&&e| self.values[e] > 0)
+            .filter_map(|&e| derived[e].map(|(_, s)| (s, e)))
+            .collect();
+        chains.sort_unstable();
+        chains
+            .into_iter()
+            .any(|(_, e)| self.cut(e, derived, hidden))
+    }
+
     /// Hides one more published entry so that `leak` is no longer derived through its line:
-    /// the smallest non-zero published member (so the hidden cells of the line sum to k or
-    /// more), else a zero member, else the total; when every other entry of the line was itself
-    /// derived, cuts the earliest of those chains instead.
+    /// the smallest non-zero published member, else the total. Never a zero: it would add
+    /// nothing to what the hidden cells of the line sum to, which must reach k (see `widen`).
+    /// When every other entry of the line was itself derived, cuts the earliest of those chains
+    /// instead.
     fn cut(&self, leak: usize, derived: &[Option<(usize, usize)>], hidden: &mut [bool]) -> bool {
         let Some((li, step)) = derived[leak] else {
             return false;
         };
         let members = self.line_members(li);
         let total = self.totals[li];
-        let visible = |e: &usize| *e != leak && !hidden[*e];
+        let visible = |e: usize| e != leak && !hidden[e];
         let pick = members
             .iter()
-            .filter(|e| visible(e) && self.values[**e] > 0)
-            .min_by_key(|e| (self.values[**e], **e))
-            .or_else(|| members.iter().find(|e| visible(e)))
-            .or_else(|| Some(&total).filter(|e| visible(e)))
-            .copied();
+            .copied()
+            .filter(|&e| visible(e) && self.values[e] > 0)
+            .min_by_key(|&e| (self.values[e], e))
+            .or_else(|| Some(total).filter(|&e| visible(e)));
         if let Some(e) = pick {
             hidden[e] = true;
             return true;
         }
-        // Every other entry was hidden but derived earlier: make one of them underivable.
+        // Every other non-zero entry was hidden but derived earlier: make one underivable.
         let earlier = self
             .entries(li)
-            .filter(|&e| e != leak)
+            .filter(|&e| e != leak && (e == total || self.values[e] > 0))
             .filter_map(|e| derived[e].map(|(_, s)| (s, e)))
             .filter(|&(s, _)| s < step)
             .min();
@@ -316,6 +374,81 @@ mod tests {
         }
     }
 
+    /// What the reader learns beyond exact values: along a line whose total they know, the
+    /// hidden members add up to the total minus the members they know. A hidden sum from 1 to
+    /// k-1 shows a small group. Zeros are published, so each suppressed count (published but
+    /// hidden; an unpublished one may be 0) is at least 1: a hidden sum no greater than the
+    /// number suppressed pins each at 1. Returns the lines that give such a thing away, with
+    /// their hidden sum and suppressed members.
+    fn small_groups(
+        values: &[u64],
+        published: &[bool],
+        lines: &[(Vec<usize>, usize)],
+        known: &[Option<u64>],
+        k: u32,
+    ) -> Vec<(usize, u64, usize)> {
+        let mut out = Vec::new();
+        for (li, (members, total)) in lines.iter().enumerate() {
+            if known[*total].is_none() {
+                continue;
+            }
+            let hidden: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&m| known[m].is_none())
+                .collect();
+            let sum: u64 = hidden.iter().map(|&m| values[m]).sum();
+            let suppressed = hidden.iter().filter(|&&m| published[m]).count();
+            if hidden.len() >= 2 && sum >= 1 && (sum < u64::from(k) || sum <= suppressed as u64) {
+                out.push((li, sum, suppressed));
+            }
+        }
+        out
+    }
+
+    /// One line of three published members and its published total.
+    fn one_line(counts: &[u64]) -> (Table, Vec<usize>, usize) {
+        let mut t = Table::new();
+        let ids: Vec<usize> = counts.iter().map(|&v| t.entry(v, true)).collect();
+        let total = t.entry(counts.iter().sum(), true);
+        t.line(ids.clone(), total);
+        (t, ids, total)
+    }
+
+    #[test]
+    fn two_ones_hidden_beside_a_published_total_take_a_third_cell_with_them() {
+        // 1 + 1 + 18 = 20: hiding only the ones tells a reader they add up to 2, and since
+        // zeros are published, that each is 1.
+        let (mut t, ids, total) = one_line(&[1, 1, 18]);
+        let s = t.protect(5).to_vec();
+        assert!(s[ids[0]] && s[ids[1]], "{s:?}");
+        assert!(
+            s[ids[2]] || s[total],
+            "1 + 1 + 18 = 20 leaves 1 and 1: {s:?}"
+        );
+    }
+
+    #[test]
+    fn hidden_cells_that_add_up_to_less_than_k_are_widened() {
+        // 2 + 1 hidden, 0 and 30 shown, 33 in all: a reader learns 3 chose a or b.
+        let (mut t, ids, total) = one_line(&[2, 1, 0, 30]);
+        let s = t.protect(5).to_vec();
+        assert!(s[ids[3]] || s[total], "{s:?}");
+        // Hiding the zero instead would not have helped: it adds nothing to the hidden sum.
+        assert!(!s[ids[2]], "{s:?}");
+    }
+
+    #[test]
+    fn five_ones_in_a_room_of_five_hide_the_total() {
+        // Every hidden count is at least 1 and they add up to 5: each is 1.
+        let mut t = Table::new();
+        let ids: Vec<usize> = (0..5).map(|_| t.entry(1, true)).collect();
+        let total = t.entry(5, true);
+        t.line(ids.clone(), total);
+        let s = t.protect(5).to_vec();
+        assert!(s[total], "{s:?}");
+    }
+
     #[test]
     fn a_lone_small_cell_gets_a_partner_in_its_row_and_column() {
         let cells = vec![vec![20, 3, 30], vec![25, 40, 35]];
@@ -345,9 +478,19 @@ mod tests {
                 )
             }),
             k in 2u32..7,
+            // Entries never published (a total nobody writes down, an unmapped count).
+            unpublished in proptest::collection::vec(proptest::bool::weighted(0.15), 25),
         ) {
             let (mut t, ..) = grid(&cells);
-            let hidden = t.protect(k).to_vec();
+            for (p, &u) in t.published.iter_mut().zip(&unpublished) {
+                *p &= !u;
+            }
+            let suppressed = t.protect(k).to_vec();
+            let hidden: Vec<bool> = suppressed
+                .iter()
+                .zip(&t.published)
+                .map(|(&s, &p)| s || !p)
+                .collect();
             let lines: Vec<(Vec<usize>, usize)> = (0..t.line_count())
                 .map(|l| (t.line_members(l).to_vec(), t.totals[l]))
                 .collect();
@@ -361,6 +504,13 @@ mod tests {
                     );
                 }
             }
+            let groups = small_groups(&t.values, &t.published, &lines, &known, k);
+            prop_assert!(
+                groups.is_empty(),
+                "lines (line, hidden sum, suppressed members) give a small group away (k = {}): {:?}",
+                k,
+                groups
+            );
         }
     }
 }
