@@ -162,14 +162,30 @@ pub fn run() -> ExitCode {
 }
 
 pub fn run_with(args: Vec<OsString>) -> ExitCode {
-    crate::cli_translate::load_runtime_locales(&args);
-    let available = rust_i18n::available_locales!();
-    let available: Vec<&str> = available.iter().map(|s| s.as_ref()).collect();
+    // The language asked for is kept even without interface strings of its own (`sw`): it is
+    // the language of the module content too, and each interface string falls back on its own.
     let env = crate::i18n::LocaleEnv::from_process(lang_flag(&args));
-    crate::i18n::set(&crate::i18n::negotiate(&env, &available));
+    crate::i18n::set(&crate::i18n::negotiate(&env));
+    let problems = crate::cli_translate::load_runtime_locales(&args);
     let matches: ArgMatches = match localized_command().try_get_matches_from(args) {
         Ok(m) => m,
-        Err(e) => return ExitCode::from(crate::i18n::help::print_error(&e)),
+        Err(e) => {
+            crate::cli_translate::warn_locale_problems(&problems);
+            return ExitCode::from(crate::i18n::help::print_error(&e));
+        }
+    };
+    // `check` reports the locale files itself; the session screens show a line instead, since
+    // nothing printed under them would be seen.
+    let tui = matches!(matches.subcommand_name(), None | Some("run" | "preview"))
+        && std::io::stdout().is_terminal()
+        && std::io::stdin().is_terminal();
+    let notice = if tui {
+        crate::cli_translate::locale_problems_line(&problems)
+    } else {
+        if matches.subcommand_name() != Some("check") {
+            crate::cli_translate::warn_locale_problems(&problems);
+        }
+        None
     };
     if let Some(code) = crate::i18n::help::help_command(&mut localized_command(), &matches) {
         return code;
@@ -184,9 +200,9 @@ pub fn run_with(args: Vec<OsString>) -> ExitCode {
     match &cli.command {
         Some(Command::Check(args)) => check(&cli, args),
         Some(Command::List) => list(&cli),
-        Some(Command::Run(args)) => run_tui(&cli, args.module.clone()),
-        Some(Command::Preview(args)) => preview(&cli, &args.path),
-        None => run_tui(&cli, None),
+        Some(Command::Run(args)) => run_tui(&cli, args.module.clone(), notice),
+        Some(Command::Preview(args)) => preview(&cli, &args.path, notice),
+        None => run_tui(&cli, None, notice),
         Some(Command::Resources(args)) => crate::cli_resources::run(args),
         Some(Command::Report(args)) => crate::cli_store::report(cli.data_dir.as_deref(), args),
         Some(Command::Export(args)) => crate::cli_store::export(cli.data_dir.as_deref(), args),
@@ -197,6 +213,13 @@ pub fn run_with(args: Vec<OsString>) -> ExitCode {
         Some(Command::Handout(args)) => crate::cli_authoring::handout(&cli, args),
         Some(Command::ImportGift(args)) => crate::cli_authoring::import_gift(args),
     }
+}
+
+/// The language of module content the facilitator asked for (`--lang`, then the environment),
+/// as negotiated for the interface; `None` when nothing (or `C`) is set: then each module is
+/// shown in its own source language.
+pub(crate) fn content_lang(cli: &Cli) -> Option<String> {
+    crate::i18n::negotiate::requested(&crate::i18n::LocaleEnv::from_process(cli.lang.clone()))
 }
 
 pub(crate) fn sources(cli: &Cli) -> Sources {
@@ -346,8 +369,9 @@ fn recorder(data_dir: Option<PathBuf>) -> crate::tui::Recorder {
     })
 }
 
-/// `waymark` and `waymark run [MODULE]`: the facilitator's session screens.
-pub fn run_tui(cli: &Cli, module: Option<String>) -> ExitCode {
+/// `waymark` and `waymark run [MODULE]`: the facilitator's session screens. `notice` is shown on
+/// the start screen (a problem with a locale file).
+pub fn run_tui(cli: &Cli, module: Option<String>, notice: Option<String>) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!("{}", t!("cli.run.no_terminal"));
         return ExitCode::from(2);
@@ -384,6 +408,7 @@ pub fn run_tui(cli: &Cli, module: Option<String>) -> ExitCode {
         },
         data_dir,
         watch: None,
+        notice,
     };
     match crate::tui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,
@@ -415,7 +440,7 @@ fn preview_dir(path: &std::path::Path) -> Result<PathBuf, String> {
 }
 
 /// `waymark preview <module-dir-or-file>`: the session screens on one module, reloaded on save.
-pub fn preview(cli: &Cli, path: &std::path::Path) -> ExitCode {
+pub fn preview(cli: &Cli, path: &std::path::Path, notice: Option<String>) -> ExitCode {
     let dir = match preview_dir(path) {
         Ok(d) => d,
         Err(e) => {
@@ -461,6 +486,7 @@ pub fn preview(cli: &Cli, path: &std::path::Path) -> ExitCode {
         },
         data_dir: None,
         watch: Some(watch),
+        notice,
     };
     match crate::tui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,

@@ -154,7 +154,8 @@ pub fn schema(args: &SchemaArgs) -> ExitCode {
     }
 }
 
-/// `waymark handout <module-id> [--lang L] [--facilitator] [--format F] [--out FILE]`.
+/// `waymark handout <module-id> [--lang L] [--facilitator] [--format F] [--out FILE]`; the
+/// language is negotiated as for every command.
 pub fn handout(cli: &Cli, args: &HandoutArgs) -> ExitCode {
     match make_handout(cli, args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -189,10 +190,12 @@ fn make_handout(cli: &Cli, args: &HandoutArgs) -> Result<(), Failure> {
             Failure::usage(t!("authoring.handout.unknown", id = args.module.as_str())).help(help),
         );
     };
-    let lang = cli
-        .lang
+    // The language `run` and `preview` show: `--lang`, then WAYMARK_LANG, LC_ALL, LC_MESSAGES,
+    // LANG, as negotiated for the interface; only a language asked for is worth a warning.
+    let requested = crate::cli::content_lang(cli);
+    let lang = requested
         .clone()
-        .unwrap_or_else(|| module.source_locale.clone());
+        .unwrap_or_else(|| rust_i18n::locale().to_string());
     let used = handout::content_locale(module, &lang);
     let same_language = |a: &str, b: &str| {
         a.split(['-', '_'])
@@ -200,7 +203,7 @@ fn make_handout(cli: &Cli, args: &HandoutArgs) -> Result<(), Failure> {
             .zip(b.split(['-', '_']).next())
             .is_some_and(|(x, y)| x.eq_ignore_ascii_case(y))
     };
-    if !same_language(&used, &lang) {
+    if requested.is_some() && !same_language(&used, &lang) {
         eprintln!(
             "{}",
             t!(

@@ -88,13 +88,87 @@ fn flag_values(args: &[OsString], name: &str) -> Vec<PathBuf> {
     out
 }
 
-/// Installs the run-time locale files before the language is negotiated, so that a file a
-/// translator dropped in is a language like any other, help text included.
-pub fn load_runtime_locales(args: &[OsString]) {
+/// Installs the run-time locale files before the command line is read, so that a file a
+/// translator dropped in is a language like any other, help text included. Returns what keeps a
+/// file or one of its strings from being used, in the interface language of the process (call
+/// it once the language is set), for `warn_locale_problems` or the start screen.
+pub fn load_runtime_locales(args: &[OsString]) -> Vec<LocaleProblem> {
     let data = flag_values(args, "data-dir").pop();
     let data = crate::dirs::data_dir(data.as_deref());
     let dirs = runtime::dirs(data.as_deref(), &flag_values(args, "locales"));
-    runtime::load(&dirs);
+    let loaded = runtime::load(&dirs);
+    if !loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        return Vec::new();
+    }
+    // Read again now that the files are installed, so the messages come in the language of
+    // the interface even when that language is itself a run-time file.
+    let loaded = runtime::read_dirs(&dirs);
+    loaded
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| {
+            let left_out = !loaded.files.iter().any(|f| Some(f.file.path()) == d.path());
+            LocaleProblem {
+                diagnostic: d,
+                left_out,
+            }
+        })
+        .collect()
+}
+
+/// A problem of a run-time locale file found at start-up: the file is left out, or (for a
+/// `%{name}` mismatch) one string is.
+#[derive(Debug, Clone)]
+pub struct LocaleProblem {
+    pub diagnostic: Diagnostic,
+    /// The whole file is not used.
+    pub left_out: bool,
+}
+
+/// Prints each problem once on stderr, as a warning: `path:line:col`, what, how to fix, and that
+/// `waymark check` tells more. The command goes on with the files that loaded.
+pub fn warn_locale_problems(problems: &[LocaleProblem]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for p in problems {
+        let d = &p.diagnostic;
+        let mut text = t!("diag.severity.warning").into_owned();
+        if let Some(pos) = d.position() {
+            text.push_str(&format!(": {pos}"));
+        }
+        text.push_str(&format!(": {}\n", d.message));
+        if let Some(help) = &d.help {
+            text.push_str(&format!("  {}: {help}\n", t!("diag.help")));
+        }
+        let note = if p.left_out {
+            t!("locale.runtime_left_out")
+        } else {
+            t!("locale.runtime_see_check")
+        };
+        text.push_str(&format!("  {}: {note}\n", t!("diag.severity.note")));
+        let _ = err.write_all(text.as_bytes());
+    }
+}
+
+/// The problems as one line for the start screen, where nothing may be printed under the
+/// session screens: the first problem and how many there are.
+pub fn locale_problems_line(problems: &[LocaleProblem]) -> Option<String> {
+    let first = &problems.first()?.diagnostic;
+    Some(crate::tn!(
+        "locale.runtime_problems_line",
+        problems.len(),
+        place = first
+            .position()
+            .unwrap_or_else(|| first.path().unwrap_or_default().to_string()),
+        message = first.message.as_str()
+    ))
 }
 
 fn locale_dirs(cli: &Cli) -> Vec<PathBuf> {
@@ -124,8 +198,15 @@ pub fn check_diagnostics(cli: &Cli, all: &[PathBuf], locale_paths: &[PathBuf]) -
         }
         out.extend(runtime::read_dirs(&locale_dirs(cli)).diagnostics);
     } else {
+        // A file named on the command line falls back to the run-time files in use, as it
+        // would if it were among them (`pt-BR.yml` to a `pt.yml`).
+        let others = if locale_paths.is_empty() {
+            Vec::new()
+        } else {
+            runtime::read_dirs(&locale_dirs(cli)).files
+        };
         for p in locale_paths {
-            out.extend(runtime::read_file(p).1);
+            out.extend(runtime::read_file_among(p, &others).1);
         }
     }
     out
@@ -298,6 +379,8 @@ fn check_lang(module: &Module, lang: &str) -> Result<(), Failure> {
 /// updated, so nothing translated is lost.
 #[derive(Debug, Default)]
 pub struct OldTranslation {
+    /// The editor's `#:schema` line, as written (kept, never written twice).
+    pub directive: Option<String>,
     pub header: Vec<String>,
     pub status: Option<String>,
     pub texts: BTreeMap<String, String>,
@@ -404,9 +487,15 @@ fn write_obsolete(out: &mut String, entries: Vec<ObsoleteEntry>) -> usize {
     kept.len()
 }
 
+/// Whether `line` is a Taplo (Even Better TOML) `#:schema` directive.
+fn is_directive(line: &str) -> bool {
+    line.trim_start().starts_with("#:schema")
+}
+
 fn header_of(text: &str) -> Vec<String> {
     text.lines()
         .take_while(|l| l.trim_start().starts_with('#'))
+        .filter(|l| !is_directive(l))
         .map(|l| {
             let l = l.trim_start().trim_start_matches('#');
             l.strip_prefix(' ').unwrap_or(l).to_string()
@@ -420,6 +509,11 @@ pub fn read_old_translation(text: &str) -> Result<OldTranslation, String> {
         .parse()
         .map_err(|e: toml::de::Error| e.message().to_string())?;
     let mut old = OldTranslation {
+        directive: text
+            .lines()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .find(|l| is_directive(l))
+            .map(|l| l.trim().to_string()),
         header: header_of(text),
         obsolete: read_obsolete(text, toml_obsolete_key),
         ..Default::default()
@@ -483,6 +577,8 @@ pub struct Written {
     pub adopted: usize,
     /// Translations of texts the module no longer has, kept as comments.
     pub obsolete: usize,
+    /// Interface strings left empty that a regional file takes from its base language.
+    pub inherited: usize,
 }
 
 fn toml_str(s: &str) -> String {
@@ -569,6 +665,13 @@ pub fn module_translation_text(
     } else {
         old.header.clone()
     };
+    // First, as `waymark new` writes module files: editors then check the file as it is typed.
+    b.out.push_str(
+        old.directive
+            .as_deref()
+            .unwrap_or(crate::authoring::schema::TRANSLATION_DIRECTIVE),
+    );
+    b.out.push('\n');
     header(&mut b.out, &head);
     let status = old.status.clone().unwrap_or_else(|| "draft".into());
     b.out.push_str(&format!("status = {}\n", toml_str(&status)));
@@ -673,7 +776,33 @@ fn new_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
     }
     let (text, w) = module_translation_text(module, lang, &OldTranslation::default());
     write_file(&path, &text)?;
-    Ok(done_message("translate.new_done", &path, w))
+    let mut message = done_message("translate.new_done", &path, w);
+    write_schemas(&path, &mut message)?;
+    Ok(message)
+}
+
+/// Writes the schema files the `#:schema` line of `file` points at, if they are not there yet
+/// (`schema/` beside the module folders, as `waymark new` does), and says so in `message`.
+fn write_schemas(file: &Path, message: &mut String) -> Result<(), Failure> {
+    let Some(modules) = file.parent().and_then(Path::parent) else {
+        return Ok(());
+    };
+    let dir = modules.join(crate::authoring::schema::SCHEMA_DIR);
+    let written = crate::authoring::schema::write_missing(&dir).map_err(|e| {
+        Failure::Problem(
+            t!(
+                "translate.write_failed",
+                path = dir.display(),
+                error = e.to_string()
+            )
+            .into_owned(),
+        )
+    })?;
+    for p in written {
+        message.push('\n');
+        message.push_str(&t!("authoring.schema_written", path = p.display()));
+    }
+    Ok(())
 }
 
 fn done_message(key: &str, path: &Path, w: Written) -> String {
@@ -732,7 +861,9 @@ fn update_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
     })?;
     let (text, w) = module_translation_text(module, lang, &old);
     write_file(&target, &text)?;
-    Ok(done_message("translate.update_done", &target, w))
+    let mut message = done_message("translate.update_done", &target, w);
+    write_schemas(&target, &mut message)?;
+    Ok(message)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -743,16 +874,44 @@ fn yaml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// The language a regional file inherits from, for messages: the first of `fallbacks` that is
+/// another language (`pt` for `pt-BR`); `None` for a file with nothing to inherit.
+pub fn base_language<'f>(lang: &str, fallbacks: &'f [LocaleFile]) -> Option<&'f str> {
+    fallbacks
+        .iter()
+        .map(|f| f.locale.as_str())
+        .find(|l| !l.eq_ignore_ascii_case(lang))
+}
+
 /// The text of an interface locale file: every unit of English, the translations of `old` kept.
-pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written) {
+/// `fallbacks` are the files shown where this one has no string (for `pt-BR`, `pt`): a string
+/// they have is written empty with their text above it, to fill in only where it differs.
+pub fn ui_locale_text(
+    lang: &str,
+    old: Option<&LocaleFile>,
+    fallbacks: &[LocaleFile],
+) -> (String, Written) {
     let en = audit::english();
     let units = audit::units(en);
     let mut w = Written::default();
     let english = t!("translate.english").into_owned();
     let stale_note = t!("translate.stale_note").into_owned();
     let old_texts = old.map(LocaleFile::texts).unwrap_or_default();
+    let shown: Vec<std::collections::HashMap<String, String>> = fallbacks
+        .iter()
+        .map(|f| audit::usable_strings(f, en))
+        .collect();
     let mut out = String::new();
-    header(&mut out, &header_lines("translate.ui_header", "", lang));
+    match base_language(lang, fallbacks) {
+        Some(base) => {
+            let lines: Vec<String> = t!("translate.ui_header_regional", lang = lang, base = base)
+                .lines()
+                .map(ToString::to_string)
+                .collect();
+            header(&mut out, &lines);
+        }
+        None => header(&mut out, &header_lines("translate.ui_header", "", lang)),
+    }
     out.push_str("_version: 1\n");
     let status = old
         .and_then(|o| o.status.as_ref().map(|(s, _)| s.clone()))
@@ -790,7 +949,15 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
             }
             (false, _) => (current.clone(), false),
         };
+        // The fallback whose text shows while this file has none.
+        let other = if u.plural {
+            format!("{}.other", u.key)
+        } else {
+            u.key.clone()
+        };
+        let from = shown.iter().position(|t| t.contains_key(&other));
         match (translated, stale) {
+            (false, _) if from.is_some() => w.inherited += 1,
             (false, _) => w.todo += 1,
             (true, true) => {
                 w.kept += 1;
@@ -803,6 +970,9 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
             out.push_str(&format!("# {stale_note}\n"));
         }
         source_comment(&mut out, &english, en, u);
+        if let Some(i) = from {
+            fallback_comment(&mut out, &fallbacks[i].locale, &shown[i], en, u);
+        }
         for k in &keys {
             let v = old_texts.get(k.as_str()).copied().unwrap_or_default();
             out.push_str(&format!("{k}: {}\n", yaml_str(v)));
@@ -864,6 +1034,38 @@ pub fn ui_locale_text(lang: &str, old: Option<&LocaleFile>) -> (String, Written)
     (out, w)
 }
 
+/// The text a fallback shows for `u`, below the English: `# pt: ...`, or each plural form it has.
+fn fallback_comment(
+    out: &mut String,
+    tag: &str,
+    texts: &std::collections::HashMap<String, String>,
+    en: &LocaleFile,
+    u: &Unit,
+) {
+    if !u.plural {
+        if let Some(t) = texts.get(&u.key) {
+            comment(out, "", &format!("{tag}:"), t);
+        }
+        return;
+    }
+    let mut forms: Vec<&str> = en
+        .entries
+        .iter()
+        .filter_map(|e| audit::plural_parts(&e.key).filter(|(b, _)| *b == u.key))
+        .map(|(_, c)| c.name())
+        .collect();
+    for c in plural::Category::ALL {
+        if !forms.contains(&c.name()) {
+            forms.push(c.name());
+        }
+    }
+    for form in forms {
+        if let Some(t) = texts.get(&format!("{}.{form}", u.key)) {
+            comment(out, "", &format!("{tag} ({form}):"), t);
+        }
+    }
+}
+
 fn source_comment(out: &mut String, english: &str, en: &LocaleFile, u: &Unit) {
     if !u.plural {
         comment(out, "", english, &u.source);
@@ -917,9 +1119,52 @@ fn new_ui(cli: &Cli, lang: &str) -> Result<String, Failure> {
             t!("translate.ui_exists", path = p.display(), lang = lang).into_owned(),
         ));
     }
-    let (text, w) = ui_locale_text(lang, None);
+    let fallbacks = ui_fallbacks(cli, lang, &path);
+    let (text, w) = ui_locale_text(lang, None, &fallbacks);
     write_file(&path, &text)?;
-    Ok(done_message("translate.new_done", &path, w))
+    Ok(ui_done_message(
+        "translate.new_done",
+        &path,
+        w,
+        lang,
+        &fallbacks,
+    ))
+}
+
+/// The files a new or updated interface file of `lang` at `path` falls back to: the run-time
+/// files in use (other than `path`) and the built-in ones.
+fn ui_fallbacks(cli: &Cli, lang: &str, path: &Path) -> Vec<LocaleFile> {
+    let shown = path.display().to_string();
+    let others: Vec<LocaleFile> = runtime::read_dirs(&locale_dirs(cli))
+        .files
+        .into_iter()
+        .filter(|f| f.file.path() != shown)
+        .collect();
+    runtime::fallbacks(lang, &others)
+}
+
+/// `done_message`, and for a regional file how many strings come from its base language.
+fn ui_done_message(
+    key: &str,
+    path: &Path,
+    w: Written,
+    lang: &str,
+    fallbacks: &[LocaleFile],
+) -> String {
+    let mut m = done_message(key, path, w);
+    if w.inherited > 0 {
+        let base = base_language(lang, fallbacks)
+            .or_else(|| fallbacks.first().map(|f| f.locale.as_str()))
+            .unwrap_or_default();
+        m.push('\n');
+        m.push_str(&crate::tn!(
+            "translate.count_inherited",
+            w.inherited,
+            base = base,
+            lang = lang
+        ));
+    }
+    m
 }
 
 fn update_ui(cli: &Cli, lang: &str) -> Result<String, Failure> {
@@ -948,9 +1193,16 @@ fn update_ui(cli: &Cli, lang: &str) -> Result<String, Failure> {
             }
         },
     };
-    let (text, w) = ui_locale_text(lang, Some(&old));
+    let fallbacks = ui_fallbacks(cli, lang, &target);
+    let (text, w) = ui_locale_text(lang, Some(&old), &fallbacks);
     write_file(&target, &text)?;
-    Ok(done_message("translate.update_done", &target, w))
+    Ok(ui_done_message(
+        "translate.update_done",
+        &target,
+        w,
+        lang,
+        &fallbacks,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -965,7 +1217,10 @@ pub struct StatusRow {
     /// `source`, `draft`, `reviewed`, or `broken` (a file with errors, not used).
     pub status: String,
     pub translated: usize,
+    /// Shown in English.
     pub missing: usize,
+    /// Not in the file, shown from its base language (`pt` for `pt-BR`); interface only.
+    pub inherited: usize,
     pub stale: usize,
     pub total: usize,
     pub path: String,
@@ -982,6 +1237,7 @@ fn module_rows(catalog: &crate::curriculum::Catalog) -> Vec<StatusRow> {
             status: "source".into(),
             translated: total,
             missing: 0,
+            inherited: 0,
             stale: 0,
             total,
             path: m.origin.dir.join("module.toml").display().to_string(),
@@ -1008,6 +1264,7 @@ fn module_rows(catalog: &crate::curriculum::Catalog) -> Vec<StatusRow> {
                 status: tr.status.name().into(),
                 translated,
                 missing: total - translated,
+                inherited: 0,
                 stale,
                 total,
                 path: tr.path.display().to_string(),
@@ -1044,6 +1301,7 @@ fn module_rows(catalog: &crate::curriculum::Catalog) -> Vec<StatusRow> {
                 status: "broken".into(),
                 translated: 0,
                 missing: total,
+                inherited: 0,
                 stale: 0,
                 total,
                 path: p,
@@ -1056,14 +1314,15 @@ fn module_rows(catalog: &crate::curriculum::Catalog) -> Vec<StatusRow> {
 fn ui_rows(cli: &Cli) -> (Vec<StatusRow>, Vec<Diagnostic>) {
     let en = audit::english();
     let mut rows = Vec::new();
-    let row = |f: &LocaleFile, status: String| {
-        let c = audit::counts(f, en);
+    let row = |f: &LocaleFile, status: String, fallbacks: &[LocaleFile]| {
+        let c = audit::counts_with(f, en, fallbacks);
         StatusRow {
             module: None,
             lang: f.locale.clone(),
             status,
             translated: c.translated,
             missing: c.missing,
+            inherited: c.inherited,
             stale: c.stale,
             total: c.total,
             path: f.file.path().to_string(),
@@ -1080,12 +1339,22 @@ fn ui_rows(cli: &Cli) -> (Vec<StatusRow>, Vec<Diagnostic>) {
     };
     for locale in crate::i18n::builtin_locales() {
         if let Some(f) = crate::i18n::builtin_file(&locale) {
-            rows.push(row(&f, status_of(&f)));
+            rows.push(row(&f, status_of(&f), &[]));
         }
     }
     let loaded = runtime::read_dirs(&locale_dirs(cli));
     for f in &loaded.files {
-        rows.push(row(f, status_of(f)));
+        let others: Vec<LocaleFile> = loaded
+            .files
+            .iter()
+            .filter(|o| o.file.path() != f.file.path())
+            .cloned()
+            .collect();
+        rows.push(row(
+            f,
+            status_of(f),
+            &runtime::fallbacks(&f.locale, &others),
+        ));
     }
     for d in loaded
         .diagnostics
@@ -1106,6 +1375,7 @@ fn ui_rows(cli: &Cli) -> (Vec<StatusRow>, Vec<Diagnostic>) {
             status: "broken".into(),
             translated: 0,
             missing: audit::units(en).len(),
+            inherited: 0,
             stale: 0,
             total: audit::units(en).len(),
             path: p.to_string(),
@@ -1204,20 +1474,27 @@ fn status(cli: &Cli, format: Format) -> ExitCode {
             s.push('\n');
             s.push_str(&t!("translate.ui_title"));
             s.push('\n');
+            // The interface table also counts what regional files take from their base language.
             let rows: Vec<Vec<String>> = ui
                 .iter()
                 .map(|r| {
                     let mut c = cells(r);
                     c.remove(0);
+                    c.insert(3, r.inherited.to_string());
                     c
                 })
                 .collect();
             let mut h = head("");
             h.remove(0);
+            h.insert(3, t!("translate.col.inherited").into_owned());
             s.push_str(&table(&h, &rows));
             s.push('\n');
             s.push_str(&t!("translate.status_hint"));
             s.push('\n');
+            if ui.iter().any(|r| r.inherited > 0) {
+                s.push_str(&t!("translate.inherited_hint"));
+                s.push('\n');
+            }
             s
         }
     };

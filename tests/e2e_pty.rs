@@ -502,3 +502,65 @@ fn a_closed_window_saves_the_session_and_the_app_exits() {
     let saved = std::fs::read_to_string(data.path().join("session.json")).expect("session saved");
     assert!(saved.contains("\"q-fee\""), "{saved}");
 }
+
+/// The screen-test module with a Swahili translation: a language with module translations but
+/// no interface file, the usual case. Returns the folder of modules.
+fn swahili_curricula(dir: &Path) -> PathBuf {
+    let module = dir.join("mine").join("workshop");
+    std::fs::create_dir_all(&module).unwrap();
+    for e in std::fs::read_dir(fixtures().join("workshop")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), module.join(e.file_name())).unwrap();
+    }
+    std::fs::write(
+        module.join("sw.toml"),
+        "status = \"draft\"\ntitle = \"Kutambua ofa ya kazi bandia\"\n\n[steps.welcome]\ntitle = \"Ofa za kazi bandia\"\n",
+    )
+    .unwrap();
+    dir.join("mine")
+}
+
+#[test]
+fn a_language_without_interface_strings_is_still_the_content_language() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = swahili_curricula(data.path());
+    let curricula = curricula.to_str().unwrap();
+    // The start screen says Swahili and lists the Swahili title; the interface is English.
+    let mut app = App::start(
+        data.path(),
+        &["--curricula", curricula, "--lang", "sw", "run"],
+    );
+    app.wait_for("Language: sw");
+    app.send("/workshop");
+    app.wait_for("Kutambua ofa ya kazi bandia");
+    app.send("\x1b");
+    app.send("q");
+    assert!(app.wait_exit().success());
+    // Preview shows the module in Swahili too.
+    let module = format!("{curricula}/workshop");
+    let mut app = App::start(data.path(), &["--lang", "sw", "preview", &module]);
+    app.wait_for("PREVIEW · Kutambua ofa ya kazi bandia");
+    app.send("q");
+    app.send("y");
+    assert!(app.wait_exit().success());
+}
+
+#[test]
+fn a_broken_locale_file_is_named_on_the_start_screen() {
+    let data = tempfile::tempdir().unwrap();
+    let locales = data.path().join("locales");
+    std::fs::create_dir_all(&locales).unwrap();
+    std::fs::write(
+        locales.join("pt-BR.yml"),
+        "_status: draft\ncli.about: \"x\n  y: [\n",
+    )
+    .unwrap();
+    let mut app = App::start(data.path(), &[]);
+    app.wait_for("An interface file has a problem");
+    let screen: String = app.screen().split_whitespace().collect();
+    assert!(screen.contains("pt-BR.yml:2:12"), "{}", app.screen());
+    assert!(screen.contains("waymarkcheck"), "{}", app.screen());
+    app.send("q");
+    let status = app.wait_exit();
+    assert!(status.success(), "{status:?}");
+}

@@ -67,6 +67,33 @@ fn negotiation_follows_flag_then_environment_order() {
     );
     // A language without interface strings: English.
     assert_eq!(usage_word(waymark(d).arg("--lang").arg("sw")), "Usage:");
+    // POSIX: `C` (and `POSIX`) is the untranslated locale, English, and the first variable set
+    // wins, so LC_ALL=C beats LANG and LC_MESSAGES=C beats LANG.
+    assert_eq!(
+        usage_word(waymark(d).env("LC_ALL", "C").env("LANG", "fr_FR.UTF-8")),
+        "Usage:"
+    );
+    assert_eq!(
+        usage_word(
+            waymark(d)
+                .env("LC_ALL", "POSIX")
+                .env("LC_MESSAGES", "es_ES.UTF-8")
+        ),
+        "Usage:"
+    );
+    assert_eq!(
+        usage_word(
+            waymark(d)
+                .env("LC_MESSAGES", "C.UTF-8")
+                .env("LANG", "fr_FR.UTF-8")
+        ),
+        "Usage:"
+    );
+    // An empty variable counts as unset.
+    assert_eq!(
+        usage_word(waymark(d).env("LC_ALL", "").env("LANG", "fr_FR.UTF-8")),
+        "Utilisation"
+    );
 }
 
 #[test]
@@ -96,7 +123,7 @@ fn runtime_files_load_without_rebuild_and_a_broken_one_fails_alone() {
         "_version: 1\n_status: draft\ncli.help.usage: \"Matumizi:\"\ncli.help.options: \"Chaguo:\"\n",
     )
     .unwrap();
-    // Unclosed quote on line 3: the parser notices it at the start of line 4.
+    // Unclosed quote on line 3 (the parser only notices it at the start of line 4).
     std::fs::write(
         dir.join("de.yml"),
         "_version: 1\ncli.help.usage: \"Aufruf:\"\ncli.help.options: \"Optionen:\ncli.help.commands: \"Befehle:\"\n",
@@ -135,9 +162,14 @@ fn runtime_files_load_without_rebuild_and_a_broken_one_fails_alone() {
         .arg(dir.join("it.yml"))
         .arg(dir.join("sw.yml")));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("error[locale-syntax]"), "{out}");
+    // The unclosed quote is shown where it opens, with how to close it.
+    assert!(out.contains("error[unclosed-quote]"), "{out}");
     assert!(
-        out.contains(&format!("{}:4:1", dir.join("de.yml").display())),
+        out.contains(&format!("{}:3:19", dir.join("de.yml").display())),
+        "{out}"
+    );
+    assert!(
+        out.contains("close the quote at the end of the line"),
         "{out}"
     );
     assert!(out.contains("error[duplicate-key]"), "{out}");
@@ -714,4 +746,335 @@ fn shipped_languages_are_complete_and_marked_without_native_review() {
             assert!(file.fingerprints.contains_key(&u.key), "{lang}: {}", u.key);
         }
     }
+}
+
+/// A Swahili translation of the screen-test module: the usual case of a language with module
+/// translations but no interface file.
+fn swahili_workshop(dir: &Path) -> PathBuf {
+    let curricula = dir.join("mine");
+    let module_dir = curricula.join("workshop");
+    copy_dir(&root().join("tests/fixtures/tui/workshop"), &module_dir);
+    std::fs::write(
+        module_dir.join("sw.toml"),
+        "status = \"draft\"\ntitle = \"Kutambua ofa ya kazi bandia\"\n\n[steps.welcome]\ntitle = \"Ofa za kazi bandia\"\n",
+    )
+    .unwrap();
+    curricula
+}
+
+#[test]
+fn handout_speaks_the_negotiated_language_like_run_and_preview() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = swahili_workshop(data.path());
+    let handout = |cmd: &mut Command| {
+        let (code, out, err) = run(cmd
+            .arg("--curricula")
+            .arg(&curricula)
+            .args(["handout", "workshop"]));
+        assert_eq!(code, 0, "{out}{err}");
+        out
+    };
+    let sw = "# Kutambua ofa ya kazi bandia";
+    let en = "# Spotting a fake job offer";
+    // The flag and each variable, in the order of negotiation.
+    assert!(handout(waymark(data.path()).args(["--lang", "sw"])).starts_with(sw));
+    assert!(handout(waymark(data.path()).env("WAYMARK_LANG", "sw")).starts_with(sw));
+    assert!(handout(waymark(data.path()).env("LANG", "sw_KE.UTF-8")).starts_with(sw));
+    assert!(handout(
+        waymark(data.path())
+            .env("LC_MESSAGES", "sw_TZ.UTF-8")
+            .env("LANG", "fr_FR.UTF-8")
+    )
+    .starts_with(sw));
+    // LC_ALL=C is English (untranslated), whatever LANG says; nothing set: the source text.
+    assert!(handout(
+        waymark(data.path())
+            .env("LC_ALL", "C")
+            .env("LANG", "sw_KE.UTF-8")
+    )
+    .starts_with(en));
+    assert!(handout(&mut waymark(data.path())).starts_with(en));
+}
+
+#[test]
+fn a_broken_runtime_file_is_warned_about_once_on_every_command() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("mine");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pt-BR.yml");
+    std::fs::write(&file, "_status: draft\ncli.about: \"x\n  y: [\n").unwrap();
+    let place = format!("{}:2:12", file.display());
+    let with = |args: &[&str]| {
+        let mut c = waymark(data.path());
+        c.arg("--locales").arg(&dir).args(args);
+        run(&mut c)
+    };
+    for args in [
+        &["--lang", "pt-BR", "--help"][..],
+        &["--lang", "pt-BR", "list"],
+        &["list"],
+        &["help", "check"],
+        &["frobnicate"],
+    ] {
+        let (_, _, err) = with(args);
+        // Where, what, how to fix, and where to learn more; once.
+        assert_eq!(err.matches(&place).count(), 1, "{args:?}: {err}");
+        assert!(err.contains("`cli.about`"), "{args:?}: {err}");
+        assert!(err.contains("waymark check"), "{args:?}: {err}");
+        if !args.contains(&"pt-BR") {
+            assert!(
+                err.contains(&format!("warning: {place}")),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains("has no closing quote"), "{args:?}: {err}");
+            assert!(err.contains("help: close the quote"), "{args:?}: {err}");
+            assert!(
+                err.contains("not used until it is fixed"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    // The help still comes, in Portuguese from `pt`.
+    let (code, out, _) = with(&["--lang", "pt-BR", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Uso:"), "{out}");
+    // `check` reports it itself, on stdout; no second copy on stderr.
+    let (code, out, err) = with(&["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(out.matches(&place).count(), 1, "{out}");
+    assert!(!err.contains(&place), "{err}");
+    // A string with wrong placeholders is one string left out, not the file.
+    std::fs::write(
+        &file,
+        "_status: draft\ncli.error.unknown_command: \"erro: comando `%{nome}`\"\n",
+    )
+    .unwrap();
+    let (_, _, err) = with(&["frobnicate"]);
+    assert_eq!(
+        err.matches(&format!("{}:2:28", file.display())).count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("the `pt` text is shown instead"), "{err}");
+    assert!(!err.contains("not used until it is fixed"), "{err}");
+    // ... and the `pt` text is indeed what shows.
+    let (_, _, err) = with(&["--lang", "pt-BR", "frobnicate"]);
+    assert!(err.contains("comando desconhecido `frobnicate`"), "{err}");
+}
+
+#[test]
+fn a_badly_named_file_is_shown_with_its_path_then_the_fix() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("mine");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("Not_A_Tag.yml");
+    std::fs::write(&file, "cli.about: \"x\"\n").unwrap();
+    let (code, out, _) = run(waymark(data.path()).arg("--locales").arg(&dir).arg("check"));
+    assert_eq!(code, 1, "{out}");
+    let at = out.find("error[invalid-locale]").expect("the diagnostic");
+    let block: Vec<&str> = out[at..].lines().take(3).collect();
+    assert!(
+        block[0].contains("`Not_A_Tag.yml` is not a language tag"),
+        "{out}"
+    );
+    assert_eq!(block[1].trim(), format!("--> {}", file.display()), "{out}");
+    assert!(block[2].contains("help: name locale files after"), "{out}");
+    assert!(!out.contains("= -->"), "{out}");
+}
+
+/// The interface rows of `translate status --format json`.
+fn ui_status(cmd: &mut Command) -> Vec<serde_json::Value> {
+    let (code, out, err) = run(cmd.args(["translate", "status", "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["interface"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_regional_file_inherits_from_its_language_and_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let en = waymark::i18n::audit::english();
+    let pt = waymark::i18n::builtin_file("pt").unwrap();
+    // What `pt` itself lacks shows in English; everything else a `pt-BR` file leaves out is `pt`.
+    let pt_missing = waymark::i18n::audit::counts(&pt, en).missing;
+    let total = waymark::i18n::audit::units(en).len();
+
+    // `translate new --ui pt-BR`: a file to fill in only where Brazil says it differently.
+    let (code, out, err) = run(waymark(data.path()).args(["translate", "new", "--ui", "pt-BR"]));
+    assert_eq!(code, 0, "{out}{err}");
+    let file = data.path().join("locales/pt-BR.yml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        out.contains(&format!(
+            "{} strings left empty show the pt text; fill in only those that pt-BR says differently",
+            total - pt_missing
+        )),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{pt_missing} string")), "{out}");
+    assert!(
+        !out.contains(&format!("{total} strings to translate")),
+        "{out}"
+    );
+    assert!(
+        text.contains("Where pt-BR says a string as pt does, leave it empty"),
+        "{text}"
+    );
+    let header: String = text.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        !header.contains("the screen then shows the English"),
+        "{header}"
+    );
+    // The `pt` text is above each string, under the English.
+    assert!(
+        text.contains("# English: Usage:\n# pt: Uso:\ncli.help.usage: \"\""),
+        "{text}"
+    );
+
+    // Brazil says one string differently.
+    std::fs::write(
+        &file,
+        text.replace(
+            "cli.help.commands: \"\"",
+            "cli.help.commands: \"Comandos disponíveis:\"",
+        ),
+    )
+    .unwrap();
+    let (_, out, _) = run(waymark(data.path()).args(["--lang", "pt-BR", "--help"]));
+    assert!(
+        out.contains("Comandos disponíveis:") && out.contains("Uso:"),
+        "{out}"
+    );
+
+    // `check`: a note naming `pt`, not a warning that the strings show in English.
+    let (_, out, _) = run(waymark(data.path()).arg("check"));
+    let note = format!(
+        "note[inherited]: {} strings are not in this file and come from `pt`",
+        total - pt_missing - 1
+    );
+    assert!(out.contains(&note), "{out}");
+    let english = format!("{} strings are not translated into `pt-BR`", total - 1);
+    assert!(!out.contains(&english), "{out}");
+    if pt_missing > 0 {
+        // Only what `pt` lacks too really shows in English.
+        assert!(
+            out.contains(&format!("{pt_missing} string"))
+                && out.contains("not translated into `pt-BR`"),
+            "{out}"
+        );
+    }
+    // The same when the file is named on the command line.
+    let (_, out, _) = run(waymark(data.path()).arg("check").arg(&file));
+    assert!(out.contains(&note), "{out}");
+
+    // `translate status`: inherited counted apart from missing, in JSON and in the table.
+    let rows = ui_status(&mut waymark(data.path()));
+    let r = rows.iter().find(|r| r["lang"] == "pt-BR").unwrap();
+    assert_eq!(r["translated"], 1, "{r}");
+    assert_eq!(
+        r["inherited"].as_u64(),
+        Some((total - pt_missing - 1) as u64),
+        "{r}"
+    );
+    assert_eq!(r["missing"].as_u64(), Some(pt_missing as u64), "{r}");
+    let (_, out, _) = run(waymark(data.path()).args(["translate", "status"]));
+    assert!(out.contains("Inherited"), "{out}");
+    let line = out.lines().find(|l| l.starts_with("pt-BR")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cells[1], format!("1/{total}"), "{line}");
+    assert_eq!(cells[2], pt_missing.to_string(), "{line}");
+    assert_eq!(cells[3], (total - pt_missing - 1).to_string(), "{line}");
+
+    // `update` keeps the one string and still writes the rest empty with the `pt` text.
+    let (code, out, _) = run(waymark(data.path()).args(["translate", "update", "--ui", "pt-BR"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 translation kept"), "{out}");
+    assert!(out.contains("show the pt text"), "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("cli.help.commands: \"Comandos disponíveis:\""),
+        "{text}"
+    );
+    assert!(text.contains("# pt: Uso:\ncli.help.usage: \"\""), "{text}");
+
+    // A run-time `pt.yml` beside it is what pt-BR inherits first.
+    std::fs::write(
+        data.path().join("locales/pt.yml"),
+        "_status: draft\ncli.help.usage: \"Utilização:\"\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(waymark(data.path()).args(["--lang", "pt-BR", "--help"]));
+    assert!(out.contains("Utilização:"), "{out}");
+    let (_, out, _) = run(waymark(data.path()).arg("check"));
+    assert!(
+        out.contains("note[inherited]: 1 string is not in this file and comes from `pt`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_wrong_placeholder_in_a_regional_file_names_the_language_shown_instead() {
+    let data = tempfile::tempdir().unwrap();
+    let locales = data.path().join("locales");
+    std::fs::create_dir_all(&locales).unwrap();
+    let file = locales.join("pt-BR.yml");
+    std::fs::write(
+        &file,
+        "_status: draft\ncli.error.unknown_command: \"erro: comando `%{nome}`\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&file));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[placeholder-mismatch]"), "{out}");
+    assert!(out.contains("the `pt` text is shown instead"), "{out}");
+    assert!(!out.contains("the English text is shown instead"), "{out}");
+}
+
+#[test]
+fn module_translation_files_open_with_the_schema_line() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = data.path().join("mine");
+    let module_dir = curricula.join("workshop");
+    copy_dir(&root().join("tests/fixtures/tui/workshop"), &module_dir);
+    let translate = |args: &[&str]| {
+        let mut c = waymark(data.path());
+        c.arg("--curricula")
+            .arg(&curricula)
+            .arg("translate")
+            .args(args);
+        run(&mut c)
+    };
+    let directive = "#:schema ../schema/translation.schema.json\n";
+    let (code, out, err) = translate(&["new", "workshop", "sw"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let file = module_dir.join("sw.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with(directive), "{text}");
+    assert_eq!(count(&text, "#:schema"), 1, "{text}");
+    // It points at a schema that is there, as after `waymark new`.
+    assert!(curricula.join("schema/translation.schema.json").is_file());
+    assert!(out.contains("translation.schema.json"), "{out}");
+    // `update` keeps it once, and the file still loads.
+    let (code, out, _) = translate(&["update", "workshop", "sw"]);
+    assert_eq!(code, 0, "{out}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with(directive), "{text}");
+    assert_eq!(count(&text, "#:schema"), 1, "{text}");
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&module_dir));
+    assert_eq!(code, 0, "{out}");
+    // A file made before gets it on update; one pointing elsewhere keeps its own.
+    let hi = module_dir.join("hi.toml");
+    assert!(!std::fs::read_to_string(&hi).unwrap().contains("#:schema"));
+    let (code, _, _) = translate(&["update", "workshop", "hi"]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&hi).unwrap();
+    assert!(text.starts_with(directive), "{text}");
+    assert!(text.contains("# Hindi, for the screen tests"), "{text}");
+    let own = "#:schema https://example.org/translation.schema.json";
+    std::fs::write(&hi, format!("{own}\n{}", text.replacen(directive, "", 1))).unwrap();
+    let (code, _, _) = translate(&["update", "workshop", "hi"]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&hi).unwrap();
+    assert!(text.starts_with(&format!("{own}\n")), "{text}");
+    assert_eq!(count(&text, "#:schema"), 1, "{text}");
 }

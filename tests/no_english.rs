@@ -122,3 +122,151 @@ fn the_pseudo_locale_is_complete_and_accents_everything() {
     );
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["Leaked", "words"]);
 }
+
+/// The words of a text, as data a command may print back (a GIFT file's questions).
+fn words_of(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .map(String::from)
+        .collect()
+}
+
+/// The text a reader sees in an HTML page: no tags, no style sheet.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = if rest.starts_with("<style") {
+            rest.find("</style>").map(|j| j + "</style>".len())
+        } else {
+            rest.find('>').map(|j| j + 1)
+        };
+        match end {
+            Some(j) => {
+                out.push(' ');
+                rest = &rest[j..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn authoring_and_translator_commands_print_no_english_outside_en_yml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locales = pseudo_locale(tmp.path());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let work = tmp.path().join("work");
+    // A module of our own to translate, and a folder for interface files (`translate new --ui`
+    // writes into the first `--locales` folder).
+    let curricula = work.join("curricula");
+    let module = curricula.join("workshop");
+    std::fs::create_dir_all(&module).unwrap();
+    for e in std::fs::read_dir(fixtures.join("tui/workshop")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), module.join(e.file_name())).unwrap();
+    }
+    let ui = work.join("ui-locales");
+    std::fs::create_dir_all(&ui).unwrap();
+    let gift = fixtures.join("gift/limits.gift");
+    let html = work.join("handout.html");
+    let p = |p: &Path| p.display().to_string();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let cur = p(&curricula);
+    // A handout speaks the language of the module text it shows (an English module shows
+    // English headings from en.yml), so the module gets a pseudo-locale translation first.
+    let runs: Vec<Vec<String>> = vec![
+        s(&["new", "my-module", "--dir", &p(&work.join("new"))]),
+        s(&["schema", "--out", &p(&work.join("schema-out"))]),
+        s(&["--curricula", &cur, "translate", "new", "workshop", PSEUDO]),
+        s(&["--curricula", &cur, "handout", "workshop"]),
+        s(&["--curricula", &cur, "handout", "workshop", "--facilitator"]),
+        s(&[
+            "--curricula",
+            &cur,
+            "handout",
+            "workshop",
+            "--format",
+            "html",
+        ]),
+        s(&[
+            "--curricula",
+            &cur,
+            "handout",
+            "workshop",
+            "--format",
+            "html",
+            "--facilitator",
+            "--out",
+            &p(&html),
+        ]),
+        s(&[
+            "import-gift",
+            &p(&gift),
+            "--id",
+            "quiz",
+            "--out",
+            &p(&work.join("gift")),
+        ]),
+        s(&["--curricula", &cur, "translate", "new", "workshop", "sw"]),
+        s(&["--curricula", &cur, "translate", "update", "workshop", "sw"]),
+        s(&["--curricula", &cur, "translate", "update", "workshop", "hi"]),
+        s(&["translate", "new", "--ui", "sw"]),
+        s(&["translate", "update", "--ui", "sw"]),
+        s(&["translate", "new", "--ui", "pt-BR"]),
+        s(&["translate", "update", "--ui", "pt-BR"]),
+    ];
+    let mut data = curriculum_words(&waymark::curriculum::load(
+        &waymark::curriculum::Sources::standard(None, None, &[]),
+    ));
+    if let Ok(c) = waymark::curriculum::load_paths(std::slice::from_ref(&curricula)) {
+        data.extend(curriculum_words(&c));
+    }
+    data.extend(words_of(&std::fs::read_to_string(&gift).unwrap()));
+    // Ids are data too (the facilitator's handout names the module).
+    data.insert("workshop".into());
+    let mut leaks = Vec::new();
+    for args in &runs {
+        let out = cli::waymark(tmp.path())
+            .env("WAYMARK_LANG", PSEUDO)
+            .arg("--locales")
+            .arg(&ui)
+            .arg("--locales")
+            .arg(&locales)
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            out.status.success(),
+            "waymark {}: {:?}\n{stdout}{stderr}",
+            args.join(" "),
+            out.status
+        );
+        let shown = if args.iter().any(|a| a == "html") {
+            html_text(&stdout)
+        } else {
+            stdout
+        };
+        let text = format!("{shown}{stderr}");
+        let words = english_words(&text, &data);
+        if !words.is_empty() {
+            leaks.push(format!("waymark {}: {words:?}\n{text}", args.join(" ")));
+        }
+    }
+    // The page written with --out reads the same as the one printed.
+    let page = html_text(&std::fs::read_to_string(&html).unwrap());
+    let words = english_words(&page, &data);
+    if !words.is_empty() {
+        leaks.push(format!("{}: {words:?}\n{page}", html.display()));
+    }
+    assert!(
+        leaks.is_empty(),
+        "English outside en.yml:\n{}",
+        leaks.join("\n\n")
+    );
+}

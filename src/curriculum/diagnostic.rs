@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use rust_i18n::t;
 use serde::Serialize;
 
@@ -263,9 +263,11 @@ fn render_one(renderer: &Renderer, d: &Diagnostic) -> String {
             }
         }
         _ => {
+            // About the file as a whole (its name, its size, reading it): `--> path`, as rustc
+            // writes a place, with no line to quote.
             let mut group = Group::with_title(title);
-            if let Some(pos) = d.position() {
-                group = group.element(Level::NOTE.no_name().message(format!("--> {pos}")));
+            if let Some(path) = d.path() {
+                group = group.element(Origin::path(path));
             }
             match help {
                 Some(h) => group.element(h),

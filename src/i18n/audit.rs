@@ -1,6 +1,7 @@
 //! Compares an interface locale file with English: missing keys, unknown keys, `%{name}`
 //! placeholders that differ, stale strings (fingerprints), plural forms; and counts for
-//! `translate status`. Reads parsed files only; never loads or writes anything.
+//! `translate status`. A regional file (`pt-BR`) inherits what it leaves out from the files it
+//! falls back to (`pt`), given by the caller. Reads parsed files only; never loads or writes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
@@ -153,12 +154,15 @@ pub fn usable_strings(file: &LocaleFile, en: &LocaleFile) -> HashMap<String, Str
         .collect()
 }
 
-/// How far a locale is: counted in units (a plural group counts once).
+/// How far a locale is: counted in units (a plural group counts once). `inherited` units are not
+/// in the file but shown from a file it falls back to (`pt` for `pt-BR`); `missing` ones show
+/// in English.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     pub total: usize,
     pub translated: usize,
     pub missing: usize,
+    pub inherited: usize,
     pub stale: usize,
 }
 
@@ -187,20 +191,80 @@ pub fn stale_units<'u>(file: &LocaleFile, units: &'u [Unit]) -> Vec<&'u Unit> {
 }
 
 pub fn counts(file: &LocaleFile, en: &LocaleFile) -> Counts {
+    counts_with(file, en, &[])
+}
+
+/// `counts`, with the strings the file leaves out looked up in `fallbacks`, in order.
+pub fn counts_with(file: &LocaleFile, en: &LocaleFile, fallbacks: &[LocaleFile]) -> Counts {
     let units = units(en);
     let texts = file.texts();
     let translated = units.iter().filter(|u| has(&texts, u)).count();
+    let (inherited, missing) = left_out(file, en, fallbacks, &units);
     Counts {
         total: units.len(),
         translated,
-        missing: units.len() - translated,
+        missing: missing.len(),
+        inherited: inherited.iter().map(|(_, keys)| keys.len()).sum(),
         stale: stale_units(file, &units).len(),
     }
+}
+
+/// The strings of each fallback that can be shown (not empty, placeholders as in English).
+fn fallback_texts(en: &LocaleFile, fallbacks: &[LocaleFile]) -> Vec<HashMap<String, String>> {
+    fallbacks.iter().map(|f| usable_strings(f, en)).collect()
+}
+
+/// The first fallback that shows `key` (a plural group: its `other` form), by index.
+fn shown_by(texts: &[HashMap<String, String>], key: &str) -> Option<usize> {
+    texts.iter().position(|t| t.contains_key(key))
+}
+
+/// The units `file` does not translate: those a fallback shows (grouped by fallback, in the
+/// order of `fallbacks`) and those that show in English.
+fn left_out<'u>(
+    file: &LocaleFile,
+    en: &LocaleFile,
+    fallbacks: &[LocaleFile],
+    units: &'u [Unit],
+) -> (Vec<(usize, Vec<&'u str>)>, Vec<&'u str>) {
+    let texts = file.texts();
+    let shown = fallback_texts(en, fallbacks);
+    let mut inherited: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for u in units.iter().filter(|u| !has(&texts, u)) {
+        let key = if u.plural {
+            format!("{}.other", u.key)
+        } else {
+            u.key.clone()
+        };
+        match shown_by(&shown, &key) {
+            Some(i) => inherited.entry(i).or_default().push(u.key.as_str()),
+            None => missing.push(u.key.as_str()),
+        }
+    }
+    (inherited.into_iter().collect(), missing)
+}
+
+/// `a, b, c, d, e and 3 more`.
+fn key_list(keys: &[&str]) -> String {
+    let shown: Vec<&str> = keys.iter().take(5).copied().collect();
+    let mut list = shown.join(", ");
+    if keys.len() > shown.len() {
+        list.push_str(&t!("check.and_more", count = keys.len() - shown.len()));
+    }
+    list
 }
 
 /// Every problem of `file` compared with English. Placeholder mismatches are errors (the string
 /// is not used); the rest are warnings.
 pub fn audit(file: &LocaleFile, en: &LocaleFile) -> Vec<Diagnostic> {
+    audit_with(file, en, &[])
+}
+
+/// `audit` for a file that falls back to `fallbacks`, in lookup order: for a run-time `pt-BR.yml`,
+/// a run-time `pt.yml` then the built-in `pt`. What the file leaves out and a fallback has is
+/// inherited: a note naming the language shown, not a warning.
+pub fn audit_with(file: &LocaleFile, en: &LocaleFile, fallbacks: &[LocaleFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if file.locale == en.locale {
         return out;
@@ -248,34 +312,54 @@ pub fn audit(file: &LocaleFile, en: &LocaleFile) -> Vec<Diagnostic> {
         if let Some((want, found)) = placeholder_problem(en, &e.key, &e.value) {
             let at = e.value_at.min(text.len());
             let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            // The string shown instead: the fallback's, else English.
+            let message = match shown_by(&fallback_texts(en, fallbacks), &e.key) {
+                Some(i) => t!(
+                    "locale.placeholder_mismatch_fallback",
+                    key = e.key.as_str(),
+                    expected = want,
+                    found = found,
+                    shown = fallbacks[i].locale.as_str()
+                ),
+                None => t!(
+                    "locale.placeholder_mismatch",
+                    key = e.key.as_str(),
+                    expected = want,
+                    found = found
+                ),
+            };
             out.push(
-                Diagnostic::error(
-                    "placeholder-mismatch",
-                    t!(
-                        "locale.placeholder_mismatch",
-                        key = e.key.as_str(),
-                        expected = want,
-                        found = found
-                    ),
-                )
-                .at(&file.file, Some(at..end))
-                .help(t!("locale.placeholder_mismatch_help")),
+                Diagnostic::error("placeholder-mismatch", message)
+                    .at(&file.file, Some(at..end))
+                    .help(t!("locale.placeholder_mismatch_help")),
             );
         }
     }
     let texts = file.texts();
-    let missing: Vec<&str> = units
-        .iter()
-        .filter(|u| !has(&texts, u))
-        .map(|u| u.key.as_str())
-        .collect();
+    let (inherited, missing) = left_out(file, en, fallbacks, &units);
     let status_span = file.status.as_ref().map_or(0..0, |(_, s)| s.clone());
+    for (i, keys) in &inherited {
+        let from = &fallbacks[*i];
+        out.push(
+            Diagnostic::note(
+                "inherited",
+                crate::tn!(
+                    "locale.inherited",
+                    keys.len(),
+                    tag = from.locale.as_str(),
+                    path = from.file.path()
+                ),
+            )
+            .at(&file.file, Some(status_span.clone()))
+            .help(t!(
+                "locale.inherited_help",
+                tag = file.locale.as_str(),
+                base = from.locale.as_str()
+            )),
+        );
+    }
     if !missing.is_empty() {
-        let shown: Vec<&str> = missing.iter().take(5).copied().collect();
-        let mut list = shown.join(", ");
-        if missing.len() > shown.len() {
-            list.push_str(&t!("check.and_more", count = missing.len() - shown.len()));
-        }
+        let list = key_list(&missing);
         out.push(
             Diagnostic::warning(
                 "untranslated",
@@ -382,6 +466,37 @@ mod tests {
         );
         let c = counts(&ar, &en);
         assert_eq!((c.total, c.translated, c.missing), (3, 2, 1));
+    }
+
+    #[test]
+    fn a_regional_file_inherits_what_it_leaves_out() {
+        let en = file("en", EN);
+        let pt = file(
+            "pt",
+            "a: \"Olá %{name}\"\nn.one: \"%{count} arquivo\"\nn.other: \"%{count} arquivos\"\n",
+        );
+        let br = file("pt-BR", "_status: draft\na: \"Oi %{nome}\"\n");
+        let d = audit_with(&br, &en, std::slice::from_ref(&pt));
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            ["placeholder-mismatch", "inherited", "untranslated"],
+            "{d:?}"
+        );
+        // The broken string shows the `pt` one, and says so.
+        assert!(d[0].message.contains("`pt`"), "{}", d[0].message);
+        // `n` comes from pt: a note, not a warning; `b` is in neither, so English.
+        assert_eq!(d[1].severity, crate::curriculum::Severity::Note);
+        assert!(d[1].message.contains("`pt`"), "{}", d[1].message);
+        assert!(d[2].message.contains('b') && d[2].message.starts_with('1'));
+        let c = counts_with(&br, &en, std::slice::from_ref(&pt));
+        assert_eq!(
+            (c.total, c.translated, c.inherited, c.missing),
+            (3, 1, 1, 1)
+        );
+        // Without fallbacks, everything left out shows in English.
+        let c = counts(&br, &en);
+        assert_eq!((c.inherited, c.missing), (0, 2));
     }
 
     #[test]

@@ -160,7 +160,13 @@ pub fn parse(locale: &str, path: &str, text: &str) -> Result<LocaleFile, Box<Dia
     };
     let root: Node = match serde_saphyr::from_str_with_options(text, options) {
         Ok(n) => n,
-        Err(e) => return Err(Box::new(yaml_error(&file, text, &e))),
+        // The parser notices an unclosed quote lines later, where it gives up; the line with the
+        // quote is where the translator must look.
+        Err(e) => {
+            return Err(Box::new(
+                unclosed_quote(&file, text).unwrap_or_else(|| yaml_error(&file, text, &e)),
+            ))
+        }
     };
     let mut out = LocaleFile {
         locale: locale.to_string(),
@@ -266,6 +272,69 @@ fn flatten(
     Ok(())
 }
 
+/// Where a double-quoted value opens on a line and is not closed on it, as (key, byte offset of
+/// the opening quote, byte offset of the line's end). Locale files hold one `key: "text"` per
+/// line, so such a line is where a quote went missing; `\"` and `\\` inside the text are escapes.
+fn find_unclosed_quote(text: &str) -> Option<(&str, usize, usize)> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let at = start;
+        start += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('"') {
+            continue;
+        }
+        // The key ends at the first `:` followed by a space or the end of the line.
+        let Some(colon) = body
+            .char_indices()
+            .find(|&(i, c)| {
+                c == ':'
+                    && body[i + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(|n| n == ' ' || n == '\t')
+            })
+            .map(|(i, _)| i)
+        else {
+            continue;
+        };
+        let value = &body[colon + 1..];
+        let lead = value.len() - value.trim_start().len();
+        if !value.trim_start().starts_with('"') {
+            continue;
+        }
+        let quote = colon + 1 + lead;
+        let mut escaped = false;
+        let mut closed = false;
+        for c in body[quote + 1..].chars() {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => {
+                    closed = true;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        if !closed {
+            return Some((body[..colon].trim(), at + quote, at + body.len()));
+        }
+    }
+    None
+}
+
+/// An unclosed quote, placed at the quote.
+fn unclosed_quote(file: &SourceFile, text: &str) -> Option<Diagnostic> {
+    let (key, quote, end) = find_unclosed_quote(text)?;
+    Some(
+        Diagnostic::error("unclosed-quote", t!("locale.unclosed_quote", key = key))
+            .at(file, Some(quote..end))
+            .help(t!("locale.unclosed_quote_help")),
+    )
+}
+
 /// A YAML syntax error or duplicate key, placed where the parser stopped.
 fn yaml_error(file: &SourceFile, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     let at = e
@@ -338,11 +407,37 @@ mod tests {
     fn syntax_errors_have_a_place() {
         let text = "a: \"one\nb: two\n";
         let d = parse("es", "es.yml", text).unwrap_err();
+        assert_eq!(d.code, "unclosed-quote");
+        assert_eq!(d.position().unwrap(), "es.yml:1:4");
+        let d = parse("es", "es.yml", "a: [1, 2\n").unwrap_err();
         assert_eq!(d.code, "locale-syntax");
         assert!(d.position().is_some());
         let d = parse("es", "es.yml", "a: [1, 2]\n").unwrap_err();
         assert_eq!(d.code, "locale-not-text");
         assert_eq!(d.position().unwrap(), "es.yml:1:4");
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_on_its_own_line() {
+        // The parser gives up on line 5; the quote that is never closed is on line 2.
+        let text = "_status: draft\ncli.about: \"x\n  y: [\n";
+        let d = parse("pt-BR", "pt-BR.yml", text).unwrap_err();
+        assert_eq!(d.code, "unclosed-quote");
+        assert_eq!(d.position().unwrap(), "pt-BR.yml:2:12");
+        assert!(d.message.contains("cli.about"), "{}", d.message);
+        // Escaped quotes and backslashes inside the text are not the end of it.
+        let text = "a: \"say \\\"hi\\\" \\\\\"\nb: \"ends with \\\"\nc: \"ok\"\n";
+        let d = parse("es", "es.yml", text).unwrap_err();
+        assert_eq!(d.code, "unclosed-quote");
+        assert_eq!(d.position().unwrap(), "es.yml:2:4");
+        // Indented (nested) keys and characters before the quote count in columns.
+        let text = "a:\n  bé: \"x\"\n  c: \"não\n";
+        let d = parse("pt", "pt.yml", text).unwrap_err();
+        assert_eq!(d.position().unwrap(), "pt.yml:3:6");
+        // A valid file never trips it, whatever its quotes.
+        assert!(
+            find_unclosed_quote("a: \"x: \\\"y\\\"\"\n# b: \"\nc: 'it''s'\nd: x\"y\n").is_none()
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Locale files added at run time: `<lang>.yml` in `locales/` under the data folder or in a
 //! `--locales DIR`, consulted before the built-in strings (a rust-i18n backend). Each file is
-//! read and checked alone: a broken file is reported and left out, the others still load.
+//! read alone: a broken file is reported and left out, the others still load. A regional file
+//! (`pt-BR.yml`) is then checked knowing what the files it falls back to (`pt`) already say.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -68,8 +69,59 @@ pub fn locale_of(name: &str) -> Option<String> {
     (!stem.starts_with('.')).then(|| stem.to_string())
 }
 
-/// Reads one file: size, encoding, YAML, file name, then the strings against English.
+/// The files whose strings show where a run-time file of `locale` has none, in the order
+/// rust-i18n looks: the built-in file of the same language (a run-time `pt.yml` corrects the
+/// built-in `pt`), then for each shorter tag (`pt` for `pt-BR`) its run-time file among
+/// `runtime`, then its built-in file. English, the last resort, is not among them.
+pub fn fallbacks(locale: &str, runtime: &[LocaleFile]) -> Vec<LocaleFile> {
+    let locale = crate::curriculum::locale_tag::canonical(locale);
+    let chain = super::plural::chain(&locale);
+    let mut out = Vec::new();
+    for (i, tag) in chain.iter().enumerate().filter(|(_, t)| *t != "en") {
+        if i > 0 {
+            out.extend(
+                runtime
+                    .iter()
+                    .filter(|f| crate::curriculum::locale_tag::canonical(&f.locale) == *tag)
+                    .cloned(),
+            );
+        }
+        out.extend(super::builtin_file(tag));
+    }
+    out
+}
+
+/// Reads one file: size, encoding, YAML, file name, then the strings against English (with the
+/// built-in languages it falls back to).
 pub fn read_file(path: &Path) -> (Option<LocaleFile>, Vec<Diagnostic>) {
+    read_file_among(path, &[])
+}
+
+/// `read_file`, with the run-time files `others` as languages it may fall back to (`pt.yml` for
+/// `pt-BR.yml`).
+pub fn read_file_among(
+    path: &Path,
+    others: &[LocaleFile],
+) -> (Option<LocaleFile>, Vec<Diagnostic>) {
+    let (file, mut diagnostics) = parse_file(path);
+    if let Some(f) = &file {
+        let others: Vec<LocaleFile> = others
+            .iter()
+            .filter(|o| o.file.path() != f.file.path())
+            .cloned()
+            .collect();
+        diagnostics.extend(audit::audit_with(
+            f,
+            audit::english(),
+            &fallbacks(&f.locale, &others),
+        ));
+    }
+    (file, diagnostics)
+}
+
+/// Reads one file as far as it can be used: size, encoding, YAML, file name; not compared with
+/// English yet.
+fn parse_file(path: &Path) -> (Option<LocaleFile>, Vec<Diagnostic>) {
     let display = path.display().to_string();
     let name = path
         .file_name()
@@ -99,7 +151,7 @@ pub fn read_file(path: &Path) -> (Option<LocaleFile>, Vec<Diagnostic>) {
             return (None, vec![d]);
         }
     };
-    read_bytes(&locale, &display, &bytes)
+    parse_bytes(&locale, &display, &bytes)
 }
 
 /// Checks the text of a locale file; the file is usable when the first item is `Some`.
@@ -108,6 +160,18 @@ pub fn read_bytes(
     display: &str,
     bytes: &[u8],
 ) -> (Option<LocaleFile>, Vec<Diagnostic>) {
+    let (file, mut diagnostics) = parse_bytes(locale, display, bytes);
+    if let Some(f) = &file {
+        diagnostics.extend(audit::audit_with(
+            f,
+            audit::english(),
+            &fallbacks(&f.locale, &[]),
+        ));
+    }
+    (file, diagnostics)
+}
+
+fn parse_bytes(locale: &str, display: &str, bytes: &[u8]) -> (Option<LocaleFile>, Vec<Diagnostic>) {
     let file = match crate::curriculum::validate::decode(display, bytes) {
         Ok(f) => f,
         Err(d) => return (None, vec![*d]),
@@ -122,12 +186,10 @@ pub fn read_bytes(
         .help(t!("locale.invalid_file_name_help"));
         return (None, vec![d]);
     }
-    let parsed = match locale_file::parse(locale, display, text) {
-        Ok(p) => p,
-        Err(d) => return (None, vec![*d]),
-    };
-    let diagnostics = audit::audit(&parsed, audit::english());
-    (Some(parsed), diagnostics)
+    match locale_file::parse(locale, display, text) {
+        Ok(p) => (Some(p), Vec::new()),
+        Err(d) => (None, vec![*d]),
+    }
 }
 
 /// Reads every `*.yml` in `dirs`, in order; for the same file name the later folder wins. A
@@ -155,11 +217,30 @@ pub fn read_dirs(dirs: &[PathBuf]) -> Loaded {
         }
     }
     let mut loaded = Loaded::default();
+    let mut problems = Vec::new();
     for path in by_name.values() {
-        let (file, mut diags) = read_file(path);
-        loaded.diagnostics.append(&mut diags);
+        let (file, diags) = parse_file(path);
+        problems.push(diags);
         if let Some(f) = file {
             loaded.files.push(f);
+        }
+    }
+    // Compared with English once all are read: `pt-BR.yml` inherits from a `pt.yml` beside it.
+    for (path, diags) in by_name.values().zip(problems) {
+        loaded.diagnostics.extend(diags);
+        let display = path.display().to_string();
+        if let Some(f) = loaded.files.iter().find(|f| f.file.path() == display) {
+            let others: Vec<LocaleFile> = loaded
+                .files
+                .iter()
+                .filter(|o| o.file.path() != display)
+                .cloned()
+                .collect();
+            loaded.diagnostics.extend(audit::audit_with(
+                f,
+                audit::english(),
+                &fallbacks(&f.locale, &others),
+            ));
         }
     }
     loaded

@@ -140,6 +140,9 @@ pub struct Launch {
     pub services: Services,
     /// Preview: the watched module folder.
     pub watch: Option<preview::Watch>,
+    /// A line for the start screen from before the app started (a broken locale file), since
+    /// nothing printed to the terminal would be seen under the screens.
+    pub notice: Option<String>,
 }
 
 /// Runs the app in the terminal until the facilitator quits or a signal arrives.
@@ -150,6 +153,7 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
         data_dir,
         mut services,
         mut watch,
+        notice,
     } = launch;
     let (saved, damaged) = match (&data_dir, options.preview) {
         (Some(dir), false) => load_autosave(dir),
@@ -158,6 +162,8 @@ pub fn run(launch: Launch) -> std::io::Result<()> {
     let mut model = Model::new(catalog, options, saved);
     if let Some(message) = damaged {
         model.message = Some(message);
+    } else if model.message.is_none() {
+        model.message = notice;
     }
 
     let stop = Arc::new(AtomicBool::new(false));
