@@ -171,7 +171,7 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     out.push(("07-private", m));
     let mut m = started(locale, AnswerMode::Private);
     next(&mut m, 5);
-    keys(&mut m, "aabar");
+    keys(&mut m, "aabary");
     out.push(("08-private-revealed", m));
 
     // After-check, revealed: single, multiple and confidence.
@@ -209,7 +209,8 @@ fn screens(locale: &str) -> Vec<(&'static str, Model)> {
     // A whole before and after, then the summary: reaching it records nothing; Enter does.
     out.push(("13-summary-unsaved", at_summary(locale)));
     let mut m = at_summary(locale);
-    let effects = key(&mut m, KeyCode::Enter);
+    assert!(key(&mut m, KeyCode::Enter).is_empty(), "asks first");
+    let effects = key(&mut m, KeyCode::Char('y'));
     assert!(
         matches!(effects.as_slice(), [Effect::Record(_)]),
         "{effects:?}"

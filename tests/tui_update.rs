@@ -142,8 +142,11 @@ fn every_change_is_saved_and_the_summary_records_once() {
         "{effects:?}"
     );
     assert!(draw(&m).contains("Not saved yet"));
-    // Enter on the summary records.
-    let effects = press(&mut m, KeyCode::Enter);
+    // Enter on the summary asks first, as questions have no answers yet; y records.
+    assert!(press(&mut m, KeyCode::Enter).is_empty());
+    assert!(matches!(m.overlay, Some(Overlay::ConfirmSave { unanswered }) if unanswered > 0));
+    assert!(draw(&m).contains("have no answers yet"));
+    let effects = press(&mut m, KeyCode::Char('y'));
     assert!(
         matches!(effects.as_slice(), [Effect::Record(r)] if r.module_id == "workshop"),
         "{effects:?}"
@@ -168,9 +171,11 @@ fn a_failed_record_can_be_retried_with_enter() {
     press(&mut m, KeyCode::Enter);
     press(&mut m, KeyCode::End);
     press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Char('y'));
     update(&mut m, Msg::Recorded(Err("disk full".into())));
     assert!(draw(&m).contains("disk full"));
-    let effects = press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    let effects = press(&mut m, KeyCode::Char('y'));
     assert!(matches!(effects.as_slice(), [Effect::Record(_)]));
     press(&mut m, KeyCode::Char('q'));
     assert_eq!(m.overlay, Some(Overlay::ConfirmQuit));
@@ -317,7 +322,8 @@ fn the_event_loop_writes_and_removes_the_autosave() {
     let effects = press(&mut m, KeyCode::End);
     tui::run_effects(&mut m, effects, Some(dir.path()), &mut services);
     assert!(recorded.borrow().is_empty(), "recorded before Enter");
-    let effects = press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Enter);
+    let effects = press(&mut m, KeyCode::Char('y'));
     tui::run_effects(&mut m, effects, Some(dir.path()), &mut services);
     assert_eq!(*recorded.borrow(), ["id-1"]);
     assert!(
@@ -572,4 +578,183 @@ fn a_long_status_message_wraps_instead_of_being_cut() {
     let message =
         "No reveal in the knowledge check before the session: the content teaches the answers.";
     assert!(text.contains(message), "{screen}");
+}
+
+/// The workshop started by show of hands (headcount 10), on its opening slide.
+fn running(mode: AnswerMode) -> Model {
+    let mut m = model_with(false, Some("workshop"));
+    if mode == AnswerMode::Private {
+        press(&mut m, KeyCode::Right);
+    }
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "10");
+    press(&mut m, KeyCode::Enter);
+    m
+}
+
+#[test]
+fn notes_stay_hidden_on_steps_without_notes_and_in_a_new_session() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Hands);
+    press(&mut m, KeyCode::Right);
+    // A question with no notes: n says so and opens nothing for the next slide.
+    assert!(press(&mut m, KeyCode::Char('n')).is_empty());
+    assert!(!m.notes);
+    assert!(draw(&m).contains("This step has no facilitator's notes"));
+    press(&mut m, KeyCode::Home);
+    press(&mut m, KeyCode::Char('n'));
+    assert!(m.notes, "the opening slide has notes");
+    // A new session starts with the notes hidden.
+    let mut again = model_with(false, Some("workshop"));
+    again.notes = true;
+    press(&mut again, KeyCode::Enter);
+    assert!(!again.notes);
+}
+
+#[test]
+fn clicks_on_an_overlay_never_count_an_answer_underneath() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Private);
+    press(&mut m, KeyCode::Right);
+    let screen = draw(&m);
+    let row = screen
+        .lines()
+        .position(|l| l.contains("It is a red flag"))
+        .unwrap() as u16;
+    press(&mut m, KeyCode::Char('?'));
+    assert!(update(&mut m, Msg::Click { column: 10, row }).is_empty());
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.session.total(), 0);
+}
+
+#[test]
+fn after_saving_esc_goes_to_the_module_list_and_q_quits_without_asking() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Hands);
+    press(&mut m, KeyCode::End);
+    press(&mut m, KeyCode::Enter);
+    press(&mut m, KeyCode::Char('y'));
+    update(&mut m, Msg::Recorded(Ok(())));
+    press(&mut m, KeyCode::Left);
+    assert_eq!(press(&mut m, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(m.overlay, None, "no offer to resume a saved session");
+    press(&mut m, KeyCode::Esc);
+    assert!(matches!(m.screen, Screen::Start(_)));
+}
+
+#[test]
+fn reveal_in_private_mode_asks_first() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Private);
+    let copies = {
+        let Screen::Run(run) = &m.screen else {
+            panic!()
+        };
+        let s = &run.session;
+        s.plan()
+            .iter()
+            .position(|i| i.describe(s.module()) == "q-copies@during")
+            .unwrap()
+    };
+    for _ in 0..copies {
+        press(&mut m, KeyCode::Right);
+    }
+    type_text(&mut m, "aab");
+    // A participant's slip: r then n leaves the question open.
+    press(&mut m, KeyCode::Char('r'));
+    assert_eq!(m.overlay, Some(Overlay::ConfirmReveal));
+    press(&mut m, KeyCode::Char('n'));
+    let is_revealed = |m: &Model| matches!(&m.screen, Screen::Run(r) if r.session.is_revealed());
+    assert!(!is_revealed(&m));
+    type_text(&mut m, "a");
+    press(&mut m, KeyCode::Char('r'));
+    let effects = press(&mut m, KeyCode::Char('y'));
+    assert!(matches!(effects.as_slice(), [Effect::Save(_)]));
+    assert!(is_revealed(&m));
+    assert!(draw(&m).contains("✓ correct: True"));
+}
+
+#[test]
+fn keys_do_nothing_while_the_window_is_too_small_except_quitting() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Hands);
+    press(&mut m, KeyCode::Right);
+    let mut t = Terminal::new(TestBackend::new(40, 10)).unwrap();
+    t.draw(|f| view::view(&m, f)).unwrap();
+    assert!(press(&mut m, KeyCode::Char('7')).is_empty());
+    assert!(press(&mut m, KeyCode::Right).is_empty());
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(run.session.counts(), vec![0, 0, 0]);
+    assert_eq!(press(&mut m, KeyCode::Char('q')), vec![Effect::Quit]);
+    draw(&m);
+    assert!(!m.too_small.get());
+}
+
+#[test]
+fn more_answers_than_people_is_flagged_in_words() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Hands);
+    press(&mut m, KeyCode::Right);
+    type_text(&mut m, "9");
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "5");
+    let screen = draw(&m);
+    assert!(
+        screen.contains("Total answers: 14 of 10 people"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("more than the people in the room"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn without_the_knowledge_check_the_summary_shows_the_answers_given() {
+    let _ui = interface();
+    let mut m = model_with(false, Some("workshop"));
+    // Set-up: the knowledge check is the third field; space turns it off.
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "10");
+    press(&mut m, KeyCode::Down);
+    press(&mut m, KeyCode::Char(' '));
+    press(&mut m, KeyCode::Enter);
+    let Screen::Run(run) = &m.screen else {
+        panic!()
+    };
+    assert!(!run.session.setup().check);
+    // q-fee is asked in its place: 2 of 10 wrong, 8 right.
+    let fee = {
+        let s = &run.session;
+        s.plan()
+            .iter()
+            .position(|i| i.describe(s.module()) == "q-fee@during")
+            .unwrap()
+    };
+    for _ in 0..fee {
+        press(&mut m, KeyCode::Right);
+    }
+    type_text(&mut m, "2");
+    press(&mut m, KeyCode::Down);
+    type_text(&mut m, "8");
+    press(&mut m, KeyCode::End);
+    let screen = draw(&m);
+    assert!(screen.contains("knowledge check was off"), "{screen}");
+    assert!(screen.contains("80%"), "{screen}");
+    assert!(!screen.contains("not available"), "{screen}");
+}
+
+#[test]
+fn help_lists_each_key_once_for_what_it_does_here() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Hands);
+    press(&mut m, KeyCode::Right);
+    press(&mut m, KeyCode::Char('?'));
+    let screen = draw(&m);
+    assert!(screen.contains("Previous choice"), "{screen}");
+    assert!(!screen.contains("Scroll text"), "{screen}");
 }

@@ -182,6 +182,24 @@ impl Session {
             .collect()
     }
 
+    /// How many question items of the plan have no answers at all yet.
+    pub fn unanswered(&self) -> usize {
+        self.plan
+            .iter()
+            .filter(|item| match item {
+                Item::Step { index, phase } => {
+                    let step = &self.module.steps[*index];
+                    matches!(step.kind, StepKind::Question(_))
+                        && self
+                            .tallies
+                            .get(&(step.id.clone(), *phase))
+                            .is_none_or(|m| m.values().all(|&n| n == 0))
+                }
+                _ => false,
+            })
+            .count()
+    }
+
     /// Answers given so far on the current question.
     pub fn total(&self) -> u32 {
         self.counts().iter().sum()

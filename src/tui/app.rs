@@ -109,6 +109,8 @@ pub struct ReportsState {
     /// `None` while loading.
     pub report: Option<Result<Report, String>>,
     pub selected: usize,
+    /// Lines scrolled down in the selected module's page.
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone)]
@@ -127,8 +129,16 @@ pub enum Screen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     Help,
-    Outline { selected: usize },
+    Outline {
+        selected: usize,
+    },
     ConfirmQuit,
+    /// Enter on the summary while some questions have no answers: save anyway?
+    ConfirmSave {
+        unanswered: usize,
+    },
+    /// `r` in private mode, where the keyboard goes round the room: reveal (and close) now?
+    ConfirmReveal,
 }
 
 /// Inputs that do not change while the app runs.
@@ -165,6 +175,9 @@ pub struct Model {
     pub hits: RefCell<Vec<(Rect, usize)>>,
     /// How far the scrollable text of the step on screen can scroll: set by `view`.
     pub scroll_max: Cell<u16>,
+    /// The window is below the minimum size: keys other than quitting are ignored, since
+    /// nothing they change can be seen. Set by `view`.
+    pub too_small: Cell<bool>,
     /// Set by `update` when a new session needs an id; the loop supplies randomness.
     pub next_session_id: String,
 }
@@ -196,6 +209,7 @@ impl Model {
             problems: Vec::new(),
             hits: RefCell::new(Vec::new()),
             scroll_max: Cell::new(0),
+            too_small: Cell::new(false),
             next_session_id: String::new(),
         };
         if let Some(saved) = saved {
@@ -253,7 +267,9 @@ impl Model {
         match self.overlay {
             Some(Overlay::Help) => vec![],
             Some(Overlay::Outline { .. }) => vec![Context::Outline],
-            Some(Overlay::ConfirmQuit) => vec![Context::Confirm],
+            Some(Overlay::ConfirmQuit | Overlay::ConfirmSave { .. } | Overlay::ConfirmReveal) => {
+                vec![Context::Confirm]
+            }
             None => self.contexts_without_overlay(),
         }
     }
@@ -475,6 +491,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
 }
 
 fn click(model: &mut Model, column: u16, row: u16) -> Vec<Effect> {
+    // An overlay covers the choices: a click on it must not count an answer underneath.
+    if model.overlay.is_some() || model.too_small.get() {
+        return vec![];
+    }
     let hit = model
         .hits
         .borrow()
@@ -496,6 +516,14 @@ fn click(model: &mut Model, column: u16, row: u16) -> Vec<Effect> {
 }
 
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    // Too small to see anything: only quitting works, so no count changes unseen.
+    if model.too_small.get() {
+        // The session is autosaved, so leaving loses nothing, unless saving is failing.
+        return match keymap::action_for(&[], &key) {
+            Some(Action::Quit) if model.save_error.is_none() => vec![Effect::Quit],
+            _ => vec![],
+        };
+    }
     // Text entry comes before bindings: the filter line and the group label take letters.
     if let Some(effects) = text_entry(model, &key) {
         return effects;
@@ -521,6 +549,24 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
                     vec![]
                 }
             };
+        }
+        Some(Overlay::ConfirmSave { .. }) => {
+            model.overlay = None;
+            return match (action, &model.screen) {
+                (Action::Yes, Screen::Run(run)) => vec![Effect::Record(run.session.result())],
+                _ => vec![],
+            };
+        }
+        Some(Overlay::ConfirmReveal) => {
+            model.overlay = None;
+            if action != Action::Yes {
+                return vec![];
+            }
+            let outcome = match &mut model.screen {
+                Screen::Run(run) => run.session.reveal(),
+                _ => return vec![],
+            };
+            return after_session_change(model, outcome);
         }
         Some(Overlay::Outline { selected }) => return outline_key(model, action, selected),
         _ => {}
@@ -605,6 +651,7 @@ fn start_key(model: &mut Model, action: Action) -> Vec<Effect> {
             model.screen = Screen::Reports(ReportsState {
                 report: None,
                 selected: 0,
+                scroll: 0,
             });
             return vec![Effect::LoadReport];
         }
@@ -624,8 +671,16 @@ fn reports_key(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::Back => model.screen = Screen::Start(StartState::default()),
-        Action::Up => state.selected = state.selected.saturating_sub(1),
-        Action::Down => state.selected = (state.selected + 1).min(count.saturating_sub(1)),
+        Action::Left => {
+            state.selected = state.selected.saturating_sub(1);
+            state.scroll = 0;
+        }
+        Action::Right => {
+            state.selected = (state.selected + 1).min(count.saturating_sub(1));
+            state.scroll = 0;
+        }
+        Action::Up => state.scroll = state.scroll.saturating_sub(1),
+        Action::Down => state.scroll = (state.scroll + 1).min(model.scroll_max.get()),
         _ => {}
     }
     vec![]
@@ -642,6 +697,7 @@ fn resume_key(model: &mut Model, action: Action) -> Vec<Effect> {
             match module.map(|m| Session::resume(saved, &m)) {
                 Some(Ok(session)) => {
                     model.set_locale(&session.setup().locale);
+                    model.notes = false;
                     model.screen = Screen::Run(Box::new(RunState {
                         session,
                         typing: None,
@@ -730,6 +786,8 @@ fn start_session(model: &mut Model) -> Vec<Effect> {
         record_error: None,
         scroll: 0,
     }));
+    // The notes are the facilitator's: a new session always starts with them hidden.
+    model.notes = false;
     if model.preview {
         vec![]
     } else {
@@ -794,18 +852,35 @@ fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
             model.screen = Screen::Start(StartState::default());
             return vec![];
         }
+        // Saving freezes the counts: ask first while questions still have no answers.
+        let unanswered = run.session.unanswered();
+        if unanswered > 0 {
+            model.overlay = Some(Overlay::ConfirmSave { unanswered });
+            return vec![];
+        }
         return vec![Effect::Record(run.session.result())];
     }
     let s = &mut run.session;
     let outcome: Result<(), Refusal> = match action {
+        // Once recorded (or in preview) nothing can be lost: Esc goes back to the module list
+        // and q quits, without a question.
+        Action::Back if run.recorded || (model.preview && s.is_finished()) => {
+            model.screen = Screen::Start(StartState::default());
+            return vec![];
+        }
         Action::Quit | Action::Back => {
-            if run.session.is_finished() && (run.recorded || model.preview) {
+            if run.recorded || (model.preview && run.session.is_finished()) {
                 return vec![Effect::Quit];
             }
             model.overlay = Some(Overlay::ConfirmQuit);
             return vec![];
         }
         Action::Notes => {
+            if s.step().is_none_or(|st| st.notes.is_none()) {
+                model.notes = false;
+                model.message = Some(t!("run.no_notes").into_owned());
+                return vec![];
+            }
             model.notes = !model.notes;
             run.scroll = 0;
             return vec![];
@@ -820,6 +895,11 @@ fn run_key(model: &mut Model, action: Action, key: &KeyEvent) -> Vec<Effect> {
         Action::Prev => s.back(),
         Action::First => s.goto(0),
         Action::Last => s.goto(s.plan().len() - 1),
+        // In private mode a participant may press r by mistake: the facilitator confirms.
+        Action::Reveal if s.setup().mode == AnswerMode::Private && s.can_reveal() => {
+            model.overlay = Some(Overlay::ConfirmReveal);
+            return vec![];
+        }
         Action::Reveal => s.reveal(),
         // Up and down pick a choice while hands are counted; elsewhere they scroll.
         Action::Up | Action::Down if !counting_hands(s) => {

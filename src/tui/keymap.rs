@@ -174,10 +174,10 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Summary, K(KeyCode::Left), A::Prev, "keys.prev"),
     b(C::Summary, K(KeyCode::PageUp), A::Prev, "keys.prev"),
     b(C::Summary, c('g'), A::Outline, "keys.outline"),
-    b(C::Reports, K(KeyCode::Up), A::Up, "keys.prev_module"),
-    b(C::Reports, K(KeyCode::Down), A::Down, "keys.next_module"),
-    b(C::Reports, K(KeyCode::Left), A::Up, "keys.prev_module"),
-    b(C::Reports, K(KeyCode::Right), A::Down, "keys.next_module"),
+    b(C::Reports, K(KeyCode::Left), A::Left, "keys.prev_module"),
+    b(C::Reports, K(KeyCode::Right), A::Right, "keys.next_module"),
+    b(C::Reports, K(KeyCode::Up), A::Up, "keys.scroll"),
+    b(C::Reports, K(KeyCode::Down), A::Down, "keys.scroll"),
     b(C::Confirm, c('y'), A::Yes, "keys.yes"),
     b(C::Confirm, K(KeyCode::Enter), A::Yes, "keys.yes"),
     b(C::Confirm, c('n'), A::No, "keys.no"),
@@ -255,8 +255,22 @@ pub fn action_for(contexts: &[Context], ev: &KeyEvent) -> Option<Action> {
 /// The rows of the help overlay for these contexts: keys grouped by description, in table order.
 pub fn help_rows(contexts: &[Context]) -> Vec<(String, &'static str)> {
     let mut rows: Vec<(String, &'static str)> = Vec::new();
-    for ctx in contexts.iter().chain(std::iter::once(&Context::Global)) {
+    let all: Vec<Context> = contexts
+        .iter()
+        .copied()
+        .chain(std::iter::once(Context::Global))
+        .collect();
+    for (n, ctx) in all.iter().enumerate() {
         for bind in BINDINGS.iter().filter(|b| b.context == *ctx) {
+            // A key a more specific context binds does that instead: not listed twice.
+            let shadowed = all[..n].iter().any(|c| {
+                BINDINGS
+                    .iter()
+                    .any(|o| o.context == *c && o.key == bind.key)
+            });
+            if shadowed {
+                continue;
+            }
             if let Some(row) = rows.iter_mut().find(|(_, h)| *h == bind.help) {
                 if !row.0.split(", ").any(|k| k == bind.key.label()) {
                     row.0.push_str(", ");

@@ -21,7 +21,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
     model.hits.borrow_mut().clear();
     frame.render_widget(Block::new().style(model.theme.text), area);
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    model
+        .too_small
+        .set(area.width < MIN_WIDTH || area.height < MIN_HEIGHT);
+    if model.too_small.get() {
         too_small(model, frame, area);
         return;
     }
@@ -45,6 +48,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
             }
         }
         Some(Overlay::ConfirmQuit) => screens::overlay::confirm_quit(model, frame, area),
+        Some(Overlay::ConfirmSave { unanswered }) => {
+            screens::overlay::confirm_save(model, unanswered, frame, area)
+        }
+        Some(Overlay::ConfirmReveal) => screens::overlay::confirm_reveal(model, frame, area),
         None => {}
     }
 }

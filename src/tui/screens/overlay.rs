@@ -141,7 +141,61 @@ pub fn confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
     };
     lines.extend(text::plain(&body, text_w, style));
     lines.push(Line::default());
-    lines.push(Line::from(vec![
+    lines.push(yes_no(model));
+    let inner = popup(
+        model,
+        &t!("quit.title"),
+        width,
+        lines.len() as u16 + 2,
+        frame,
+        area,
+    );
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+}
+
+/// Enter on the summary while questions have no answers: saving freezes the counts.
+pub fn confirm_save(model: &Model, unanswered: usize, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(60);
+    let text_w = width.saturating_sub(2) as usize;
+    let mut lines = text::plain(
+        &crate::tn!("save.unanswered", unanswered),
+        text_w,
+        model.theme.warning,
+    );
+    lines.push(Line::default());
+    lines.push(yes_no(model));
+    let inner = popup(
+        model,
+        &t!("save.title"),
+        width,
+        lines.len() as u16 + 2,
+        frame,
+        area,
+    );
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+}
+
+/// `r` in private mode: revealing closes the question for everyone still to answer.
+pub fn confirm_reveal(model: &Model, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(60);
+    let text_w = width.saturating_sub(2) as usize;
+    let mut lines = text::plain(&t!("reveal.confirm"), text_w, model.theme.text);
+    lines.push(Line::default());
+    lines.push(yes_no(model));
+    let inner = popup(
+        model,
+        &t!("reveal.title"),
+        width,
+        lines.len() as u16 + 2,
+        frame,
+        area,
+    );
+    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+}
+
+/// "y yes   n no", with the keys from the keymap.
+fn yes_no(model: &Model) -> Line<'static> {
+    Line::from(vec![
         Span::styled(
             keymap::key(keymap::Context::Confirm, keymap::Action::Yes),
             model.theme.accent,
@@ -152,16 +206,7 @@ pub fn confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
             model.theme.accent,
         ),
         Span::raw(format!(" {}", t!("keys.no"))),
-    ]));
-    let inner = popup(
-        model,
-        &t!("quit.title"),
-        width,
-        lines.len() as u16 + 2,
-        frame,
-        area,
-    );
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+    ])
 }
 
 /// Preview: the errors of the last save, over the lower part of the screen, until fixed.

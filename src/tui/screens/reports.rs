@@ -181,7 +181,7 @@ pub fn draw(model: &Model, state: &ReportsState, frame: &mut Frame, area: Rect) 
     let k = |a| key(Context::Reports, a);
     let hints = vec![
         (
-            k(Action::Up) + &k(Action::Down),
+            k(Action::Left) + &k(Action::Right),
             t!("hint.module").into_owned(),
         ),
         (k(Action::Back), t!("hint.back").into_owned()),

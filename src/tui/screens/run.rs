@@ -95,7 +95,7 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
                 story,
                 prompts,
             } => scenario(model, step_scroll, title, story, prompts, frame, body),
-            StepKind::Question(_) => question(model, run, phase, frame, body),
+            StepKind::Question(_) => question(model, run, step_scroll, phase, frame, body),
         },
         Item::Sources => sources(model, step_scroll, s, frame, body),
         Item::Summary => summary(model, step_scroll, run, frame, body),
@@ -254,12 +254,12 @@ fn scrolled(
     lines: Vec<Line<'static>>,
     frame: &mut Frame,
     area: Rect,
-) {
+) -> u16 {
     let lines = text::visual_lines(lines);
     let height = usize::from(area.height);
     if lines.len() <= height || height < 2 {
         frame.render_widget(Paragraph::new(lines), area);
-        return;
+        return 0;
     }
     let shown = height - 1;
     let max = lines.len() - shown;
@@ -297,6 +297,7 @@ fn scrolled(
         )),
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),
     );
+    u16::try_from(offset).unwrap_or(u16::MAX)
 }
 
 fn slide(
@@ -364,7 +365,14 @@ fn scenario(
     scrolled(model, scroll, lines, frame, area);
 }
 
-fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area: Rect) {
+fn question(
+    model: &Model,
+    run: &RunState,
+    scroll: Option<u16>,
+    phase: Phase,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let s = &run.session;
     let Some((_, q, _)) = s.question() else {
         return;
@@ -470,6 +478,12 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
     }
     lines.push(Line::default());
     let total: u32 = counts.iter().sum();
+    // More answers than people in the room: a miscount to check before revealing.
+    let over = match s.setup().headcount {
+        Some(h) if q.qtype == QuestionType::Multiple => counts.iter().any(|&c| c > h),
+        Some(h) => total > h,
+        None => false,
+    } && (mode != AnswerMode::Private || revealed);
     let status = match (mode, s.setup().headcount) {
         (AnswerMode::Private, _) if !revealed => {
             crate::tn!("run.answers_recorded", total)
@@ -481,7 +495,15 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
         (_, Some(h)) => t!("run.total_of", total = total, headcount = h).into_owned(),
         (_, None) => t!("run.total", total = total).into_owned(),
     };
-    lines.push(Line::styled(status, model.theme.accent));
+    if over {
+        lines.extend(text::plain(
+            &format!("{status} {}", t!("run.more_than_people")),
+            width,
+            model.theme.warning,
+        ));
+    } else {
+        lines.push(Line::styled(status, model.theme.accent));
+    }
     if phase == Phase::Before {
         lines.extend(text::plain(
             &t!("run.before_no_reveal"),
@@ -502,23 +524,32 @@ fn question(model: &Model, run: &RunState, phase: Phase, frame: &mut Frame, area
             lines.extend(text::body(e, width, model.theme.text));
         }
     }
-    // Keep the chart and explanation visible on short screens: scroll from the top only when
-    // everything cannot fit, never hiding the choices being counted.
-    let overflow = (lines.len() as u16).saturating_sub(area.height);
-    let scroll = if revealed { overflow.min(1) } else { 0 };
+    // While hands are counted the arrows choose, so the text stays at the top (choices come
+    // first); otherwise (private mode, revealed) it scrolls like any text that does not fit.
+    let counting = mode == AnswerMode::Hands && !revealed;
+    let (offset, visible) = if counting {
+        frame.render_widget(Paragraph::new(text::visual_lines(lines)), area);
+        (0, area.height)
+    } else {
+        let fits = lines.len() <= usize::from(area.height);
+        let offset = scrolled(model, scroll, lines, frame, area);
+        let visible = if fits {
+            area.height
+        } else {
+            area.height.saturating_sub(1)
+        };
+        (offset, visible)
+    };
     let mut recorded = model.hits.borrow_mut();
     for (top, bottom, i) in hits {
-        let top = (top as u16).saturating_sub(scroll);
-        let bottom = (bottom as u16).saturating_sub(scroll);
-        if top < area.height {
-            let h = bottom.min(area.height) - top;
-            recorded.push((Rect::new(area.x, area.y + top, area.width, h), i));
+        let (top, bottom) = (top as u16, bottom as u16);
+        if bottom <= offset || top >= offset + visible {
+            continue;
         }
+        let top = top.max(offset) - offset;
+        let bottom = (bottom - offset).min(visible);
+        recorded.push((Rect::new(area.x, area.y + top, area.width, bottom - top), i));
     }
-    frame.render_widget(
-        Paragraph::new(text::visual_lines(lines)).scroll((scroll, 0)),
-        area,
-    );
 }
 
 fn sources(model: &Model, scroll: Option<u16>, s: &Session, frame: &mut Frame, area: Rect) {
@@ -555,7 +586,9 @@ fn summary(model: &Model, scroll: Option<u16>, run: &RunState, frame: &mut Frame
         model.theme.title,
     ));
     lines.push(Line::default());
-    if sum.lines.is_empty() {
+    if !s.setup().check {
+        during_results(model, s, &result, width, &mut lines);
+    } else if sum.lines.is_empty() {
         lines.extend(text::plain(
             &t!("summary.no_check"),
             width,
@@ -648,6 +681,68 @@ fn summary(model: &Model, scroll: Option<u16>, run: &RunState, frame: &mut Frame
     };
     lines.extend(text::plain(&state, width, style));
     scrolled(model, scroll, lines, frame, area);
+}
+
+/// The knowledge check was off: each scored question as the room answered it during the
+/// session, and their average; no before and after, so no gain.
+fn during_results(
+    model: &Model,
+    s: &Session,
+    result: &crate::session::SessionResult,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    lines.extend(text::plain(
+        &t!("summary.check_off"),
+        width,
+        model.theme.muted,
+    ));
+    lines.push(Line::default());
+    let col_w = 10;
+    let label_w = width.saturating_sub(col_w + 2);
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{:<label_w$}", t!("summary.question")),
+            model.theme.muted,
+        ),
+        Span::styled(
+            format!("{:>col_w$}", t!("summary.correct")),
+            model.theme.muted,
+        ),
+    ]));
+    let (mut sum, mut n) = (0.0, 0usize);
+    for q in result.questions.iter().filter(|q| q.qtype.is_scored()) {
+        let score = result
+            .counts(&q.id, Phase::During)
+            .and_then(|c| crate::session::result::percent_correct(q, c, result.headcount));
+        if let Some(v) = score {
+            sum += v;
+            n += 1;
+        }
+        let prompt = s
+            .module()
+            .step(&q.id)
+            .and_then(|st| match &st.kind {
+                StepKind::Question(q) => Some(crate::curriculum::markup::plain_text(&q.prompt)),
+                _ => None,
+            })
+            .unwrap_or_else(|| q.id.clone());
+        let label = truncate(&prompt, label_w.saturating_sub(1));
+        let pad = label_w.saturating_sub(text::cols(&label));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label}{}", " ".repeat(pad)), model.theme.text),
+            Span::styled(format!("{:>col_w$}", percent(score)), model.theme.accent),
+        ]));
+    }
+    lines.push(Line::default());
+    let average = (n > 0).then(|| sum / n as f64);
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{:<label_w$}", t!("summary.average")),
+            model.theme.title,
+        ),
+        Span::styled(format!("{:>col_w$}", percent(average)), model.theme.title),
+    ]));
 }
 
 /// Cuts text to `width` columns, with an ellipsis when cut: between grapheme clusters, so a
