@@ -93,8 +93,8 @@ pub fn draw(model: &Model, state: &ReportsState, frame: &mut Frame, area: Rect) 
                     "reports.module_line",
                     sessions = m.sessions,
                     participants = m.participants,
-                    first = m.first_date.as_str(),
-                    last = m.last_date.as_str()
+                    first = text::ltr(&m.first_date),
+                    last = text::ltr(&m.last_date)
                 ),
                 width,
                 model.theme.text,

@@ -158,7 +158,7 @@ pub fn draw_resume(
         &t!(
             "resume.found",
             title = title.as_str(),
-            date = saved.date.as_str()
+            date = text::ltr(&saved.date)
         ),
         width,
         model.theme.text,

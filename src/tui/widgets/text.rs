@@ -156,7 +156,7 @@ pub fn visual_line(line: Line<'static>) -> Line<'static> {
     let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
     let rtl = line.alignment == Some(Alignment::Right) || is_rtl(&text);
     if !rtl && !text.chars().any(is_rtl_char) {
-        return line;
+        return without_controls(line);
     }
     let mut starts: Vec<(usize, Style)> = Vec::with_capacity(line.spans.len());
     let mut at = 0;
@@ -190,11 +190,15 @@ pub fn visual_line(line: Line<'static>) -> Line<'static> {
             .collect();
         if backwards {
             for (i, g) in graphemes.into_iter().rev() {
-                push(&mirror(g), style_at(i));
+                if !is_bidi_control(g) {
+                    push(&mirror(g), style_at(i));
+                }
             }
         } else {
             for (i, g) in graphemes {
-                push(g, style_at(i));
+                if !is_bidi_control(g) {
+                    push(g, style_at(i));
+                }
             }
         }
     }
@@ -205,6 +209,40 @@ pub fn visual_line(line: Line<'static>) -> Line<'static> {
         line.alignment
     };
     out
+}
+
+/// `text` kept left to right inside right-to-left text (a date, a code): wrapped in a
+/// left-to-right isolate, which `visual_line` honours and then removes.
+pub fn ltr(text: &str) -> String {
+    format!("\u{2066}{text}\u{2069}")
+}
+
+/// Directional marks and isolates: they steer the reordering and are never drawn.
+fn is_bidi_control(g: &str) -> bool {
+    g.chars().all(|c| {
+        matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+    })
+}
+
+fn without_controls(mut line: Line<'static>) -> Line<'static> {
+    for span in &mut line.spans {
+        if span
+            .content
+            .chars()
+            .any(|c| is_bidi_control(c.encode_utf8(&mut [0; 4])))
+        {
+            let kept: String = span
+                .content
+                .chars()
+                .filter(|c| !is_bidi_control(c.encode_utf8(&mut [0; 4])))
+                .collect();
+            span.content = kept.into();
+        }
+    }
+    line
 }
 
 /// Drops cells from the left until the line is at most `width` columns: for a right-to-left line
@@ -560,5 +598,33 @@ mod tests {
     fn paragraphs_and_bullets() {
         let lines = body("Intro text.\n\n- first\n- second", 30, Style::new());
         assert_eq!(texts(&lines), ["Intro text.", "", "• first", "• second"]);
+    }
+
+    #[test]
+    fn a_date_in_arabic_text_keeps_its_order_and_the_isolate_is_not_drawn() {
+        let line = Line::raw(format!("من {} إلى", ltr("2026-11-20")));
+        let shown: String = visual_line(line)
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert!(shown.contains("2026-11-20"), "{shown}");
+        assert!(!shown
+            .chars()
+            .any(|c| ('\u{2066}'..='\u{2069}').contains(&c)));
+        // Without the isolate the Unicode algorithm reads the date as Arabic numbers.
+        let bare: String = visual_line(Line::raw("من 2026-11-20 إلى"))
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert!(!bare.contains("2026-11-20"), "{bare}");
+        // Left-to-right lines lose the isolate too.
+        let en: String = visual_line(Line::raw(format!("from {}", ltr("2026-11-20"))))
+            .spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(en, "from 2026-11-20");
     }
 }
