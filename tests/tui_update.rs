@@ -758,3 +758,13 @@ fn help_lists_each_key_once_for_what_it_does_here() {
     assert!(screen.contains("Previous choice"), "{screen}");
     assert!(!screen.contains("Scroll text"), "{screen}");
 }
+
+#[test]
+fn the_header_says_in_words_when_the_session_runs_over_time() {
+    let _ui = interface();
+    let mut m = running(AnswerMode::Hands);
+    assert!(!draw(&m).contains("over time"));
+    update(&mut m, Msg::Tick(31 * 60));
+    let screen = draw(&m);
+    assert!(screen.contains("31:00 of 30 min, over time"), "{screen}");
+}

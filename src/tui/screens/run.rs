@@ -36,8 +36,14 @@ pub fn draw(model: &Model, run: &RunState, frame: &mut Frame, area: Rect) {
     ])
     .areas(col);
     let total = s.plan().len();
+    // Past the planned time the header says so in words, not only by colour.
+    let over = s.elapsed_secs() > u64::from(s.module().minutes) * 60;
     let right = t!(
-        "run.position",
+        if over {
+            "run.position_over"
+        } else {
+            "run.position"
+        },
         step = s.cursor() + 1,
         total = total,
         elapsed = clock(s.elapsed_secs()),
