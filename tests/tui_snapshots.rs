@@ -717,3 +717,36 @@ fn screens_show_no_english_outside_en_yml() {
         leaks.join("\n")
     );
 }
+
+#[test]
+fn reports_and_help_scroll_when_the_window_is_short() {
+    let _ui = interface("en");
+    let mut all = screens("en");
+    let (_, mut reports) = all.pop().expect("reports last");
+    let first = draw(&reports, 60, 16);
+    assert!(first.contains("▼ Lines 1-"), "{first}");
+    for _ in 0..40 {
+        key(&mut reports, KeyCode::Down);
+        draw(&reports, 60, 16);
+    }
+    let last = draw(&reports, 60, 16);
+    assert!(last.contains("▲ Lines"), "{last}");
+    assert_ne!(first, last);
+    // Help: every row can be reached, and the closing line stays.
+    let mut m = started("en", AnswerMode::Hands);
+    next(&mut m, 1);
+    keys(&mut m, "?");
+    let top = draw(&m, 60, 16);
+    assert!(top.contains("Press any key to close"), "{top}");
+    assert!(!top.contains("Quit"), "{top}");
+    for _ in 0..40 {
+        key(&mut m, KeyCode::Down);
+        draw(&m, 60, 16);
+    }
+    let bottom = draw(&m, 60, 16);
+    assert!(bottom.contains("Quit"), "{bottom}");
+    assert!(bottom.contains("Press any key to close"), "{bottom}");
+    // Any other key closes it.
+    key(&mut m, KeyCode::Char('x'));
+    assert_eq!(m.overlay, None);
+}

@@ -178,6 +178,8 @@ pub struct Model {
     /// The window is below the minimum size: keys other than quitting are ignored, since
     /// nothing they change can be seen. Set by `view`.
     pub too_small: Cell<bool>,
+    /// Lines scrolled in the `?` overlay when it does not fit.
+    pub help_scroll: u16,
     /// Set by `update` when a new session needs an id; the loop supplies randomness.
     pub next_session_id: String,
 }
@@ -210,6 +212,7 @@ impl Model {
             hits: RefCell::new(Vec::new()),
             scroll_max: Cell::new(0),
             too_small: Cell::new(false),
+            help_scroll: 0,
             next_session_id: String::new(),
         };
         if let Some(saved) = saved {
@@ -265,7 +268,7 @@ impl Model {
     /// The contexts whose bindings apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         match self.overlay {
-            Some(Overlay::Help) => vec![],
+            Some(Overlay::Help) => vec![Context::HelpOverlay],
             Some(Overlay::Outline { .. }) => vec![Context::Outline],
             Some(Overlay::ConfirmQuit | Overlay::ConfirmSave { .. } | Overlay::ConfirmReveal) => {
                 vec![Context::Confirm]
@@ -529,7 +532,16 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         return effects;
     }
     if model.overlay == Some(Overlay::Help) {
-        model.overlay = None;
+        match keymap::action_for(&[Context::HelpOverlay], &key) {
+            Some(Action::Up) => model.help_scroll = model.help_scroll.saturating_sub(1),
+            Some(Action::Down) => {
+                model.help_scroll = (model.help_scroll + 1).min(model.scroll_max.get())
+            }
+            _ => {
+                model.overlay = None;
+                model.help_scroll = 0;
+            }
+        }
         return vec![];
     }
     let contexts = model.contexts();

@@ -24,6 +24,8 @@ pub enum Context {
     Summary,
     Reports,
     Confirm,
+    /// The `?` overlay itself: its arrows scroll; any other key closes it.
+    HelpOverlay,
 }
 
 /// What a key does.
@@ -178,6 +180,8 @@ pub static BINDINGS: &[Binding] = &[
     b(C::Reports, K(KeyCode::Right), A::Right, "keys.next_module"),
     b(C::Reports, K(KeyCode::Up), A::Up, "keys.scroll"),
     b(C::Reports, K(KeyCode::Down), A::Down, "keys.scroll"),
+    b(C::HelpOverlay, K(KeyCode::Up), A::Up, "keys.scroll"),
+    b(C::HelpOverlay, K(KeyCode::Down), A::Down, "keys.scroll"),
     b(C::Confirm, c('y'), A::Yes, "keys.yes"),
     b(C::Confirm, K(KeyCode::Enter), A::Yes, "keys.yes"),
     b(C::Confirm, c('n'), A::No, "keys.no"),

@@ -45,20 +45,27 @@ pub fn help(model: &Model, frame: &mut Frame, area: Rect) {
         }
         lines.extend(wrapped);
     }
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        format!(" {}", t!("help.close")),
-        model.theme.muted,
-    ));
-    let inner = popup(
+    // The rows scroll when the window is short; the closing line always shows.
+    let close = text::visual(&format!(" {}", t!("help.close")), model.theme.muted);
+    let wanted = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(4);
+    let inner = popup(model, &t!("help.title"), width, wanted, frame, area);
+    let rows_h = inner.height.saturating_sub(2);
+    model.scroll_max.set(0);
+    crate::tui::screens::run::scrolled(
         model,
-        &t!("help.title"),
-        width,
-        lines.len() as u16 + 2,
+        Some(model.help_scroll),
+        lines,
         frame,
-        area,
+        Rect::new(inner.x, inner.y, inner.width, rows_h),
     );
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+    if inner.height > 0 {
+        frame.render_widget(
+            Paragraph::new(close),
+            Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1),
+        );
+    }
 }
 
 fn item_label(session: &Session, item: Item) -> String {

@@ -3,7 +3,6 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use rust_i18n::t;
 
@@ -177,7 +176,8 @@ pub fn draw(model: &Model, state: &ReportsState, frame: &mut Frame, area: Rect) 
             }
         }
     }
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), body);
+    model.scroll_max.set(0);
+    crate::tui::screens::run::scrolled(model, Some(state.scroll), lines, frame, body);
     let k = |a| key(Context::Reports, a);
     let hints = vec![
         (

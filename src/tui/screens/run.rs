@@ -254,7 +254,7 @@ fn titled(
 /// Draws `lines` (already wrapped) in `area`. When they do not fit, the last row says which
 /// lines are shown; `scroll` is the offset when this text is the one the arrows scroll (it
 /// then also sets how far they can go), `None` when it stays at the top.
-fn scrolled(
+pub(crate) fn scrolled(
     model: &Model,
     scroll: Option<u16>,
     lines: Vec<Line<'static>>,
