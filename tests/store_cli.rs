@@ -195,6 +195,9 @@ fn report_filters_narrow_the_sessions() {
     assert_eq!(held(&["--since", "2026-05-01"]), "Sessions held: 2");
     assert_eq!(held(&["--until", "2026-05-20"]), "Sessions held: 2");
     assert_eq!(held(&["--locale", "en"]), "Sessions held: 1");
+    // Language tags are case-insensitive.
+    assert_eq!(held(&["--locale", "EN"]), "Sessions held: 1");
+    assert_eq!(held(&["--locale", "Es"]), "Sessions held: 2");
     assert_eq!(held(&["--group", "School A, grade 9"]), "Sessions held: 1");
     // The global --data-dir works after the subcommand too.
     let other = tempfile::tempdir().unwrap();
@@ -319,6 +322,53 @@ fn two_small_counts_beside_a_published_headcount_take_a_third_with_them() {
         err.starts_with("Sessions exported: 1; counts: 4, of which 3 suppressed"),
         "{err}"
     );
+}
+
+#[test]
+fn one_person_not_answering_is_not_given_away_by_subtraction() {
+    // 10 + 9 + 0 of 20: all published, 20 - 10 - 9 tells that exactly 1 person did not answer.
+    let data = one_room(
+        Some(20),
+        vec![
+            tally("pay", Phase::Before, &[("a", 10), ("b", 9), ("c", 0)]),
+            tally("pay", Phase::After, &[("a", 10), ("b", 10), ("c", 0)]),
+        ],
+    );
+    let (cells, headcount, err) = exported(data.path());
+    assert_eq!(headcount, "20");
+    assert_eq!(cells["before/pay/a"], "10");
+    assert_eq!(cells["before/pay/b"], "suppressed", "{cells:?}");
+    assert_eq!(cells["before/pay/c"], "0");
+    // Everyone answered after: nothing to hide.
+    assert_eq!(cells["after/pay/a"], "10");
+    assert_eq!(cells["after/pay/b"], "10");
+    assert!(
+        err.starts_with("Sessions exported: 1; counts: 7, of which 1 suppressed"),
+        "{err}"
+    );
+    // The JSON publishes the same.
+    let (code, out, _) = run(waymark(data.path()).args(["export", "--format", "json"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(r#""phase":"before","counts":{"a":10,"b":"suppressed","c":0}"#),
+        "{out}"
+    );
+}
+
+#[test]
+fn export_filters_take_a_language_tag_in_any_case() {
+    let data = with_workshops();
+    for tag in ["es", "ES", "eS"] {
+        let (code, out, err) = run(waymark(data.path()).args(["export", "--locale", tag]));
+        assert_eq!(code, 0, "{err}");
+        let ids: std::collections::BTreeSet<&str> = out
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next())
+            .collect();
+        assert_eq!(ids.len(), 2, "{tag}: {ids:?}");
+        assert!(err.starts_with("Sessions exported: 2;"), "{tag}: {err}");
+    }
 }
 
 #[test]
@@ -681,5 +731,65 @@ fn bad_bundles_are_refused_whole_and_nothing_stored_changes() {
     std::fs::write(&fine, &good).unwrap();
     let (code, out, _) = run(waymark(office.path()).arg("import").arg(&notes).arg(&fine));
     assert_eq!(code, 1);
+    assert!(out.contains("2 sessions added"), "{out}");
+}
+
+/// A bundle as another machine's Waymark would write it, its checksum made over `sessions_json`
+/// (so only the content, not the checksum, is wrong).
+fn bundle_with(sessions_json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let sha: String = Sha256::digest(sessions_json.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!(
+        "{{\"format\":\"waymark-bundle\",\"format_version\":1,\"sessions\":{sessions_json},\
+         \"sha256\":\"{sha}\"}}\n"
+    )
+}
+
+#[test]
+fn a_bundle_with_a_direction_override_in_a_group_label_is_refused_whole() {
+    let all = workshops();
+    let office = tempfile::tempdir().unwrap();
+    fill(office.path(), &all[1..2]);
+    let snapshot = office.path().join("before.json");
+    bundle_of(office.path(), &snapshot);
+
+    // Two sessions; the first one's label carries U+202E (RIGHT-TO-LEFT OVERRIDE), which would
+    // show "School A, grade 9" reversed and reorder whatever follows it on a terminal line.
+    let good = String::from_utf8(store_support::bundle(&[all[0].clone(), all[2].clone()])).unwrap();
+    let start = good.find("\"sessions\":").unwrap() + "\"sessions\":".len();
+    let end = good.rfind(",\"sha256\"").unwrap();
+    let sessions = good[start..end].replace("School A, grade 9", "School A\u{202E}9 edarg");
+    assert_ne!(sessions, good[start..end]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("laptop.json");
+    std::fs::write(&file, bundle_with(&sessions)).unwrap();
+
+    let (code, out, err) = run(waymark(office.path()).arg("import").arg(&file));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        format!(
+            "error: {} was refused: session {} cannot be stored: the group label contains \
+             U+202E, an invisible control or text-direction character; a label is plain \
+             text.\nNothing from this file was stored, and nothing already stored changed.\n",
+            file.display(),
+            all[0].session_id
+        )
+    );
+    let after = office.path().join("after.json");
+    bundle_of(office.path(), &after);
+    assert_eq!(
+        std::fs::read(&after).unwrap(),
+        std::fs::read(&snapshot).unwrap(),
+        "nothing stored changed, and the clean session did not go in either"
+    );
+    // The same bundle without the override goes in.
+    std::fs::write(&file, bundle_with(&good[start..end])).unwrap();
+    let (code, out, err) = run(waymark(office.path()).arg("import").arg(&file));
+    assert_eq!(code, 0, "{err}");
     assert!(out.contains("2 sessions added"), "{out}");
 }

@@ -7,7 +7,7 @@ mod store_support;
 use std::path::Path;
 
 use store_support::{fill, run, sessions, store_file, waymark};
-use waymark::store::{Filter, Store, StoreError, SCHEMA_VERSION};
+use waymark::store::{Filter, Store, StoreError, FILE_NAME, SCHEMA_VERSION};
 
 /// Runs `report` and `import` (a reader and a writer) on a bad store: both exit 1 with
 /// `expected` on stderr, and the file does not change.
@@ -299,6 +299,7 @@ fn the_data_folder_is_private_and_so_is_every_store_file() {
     store.record(&sessions(5, 1)[0]).unwrap();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(data.parent().unwrap()), 0o700, "every folder it made");
     assert_eq!(mode(&store_file(&data)), 0o600);
     // SQLite gives its side files the main file's mode.
     assert_eq!(mode(&data.join("waymark.sqlite3-wal")), 0o600);
@@ -341,4 +342,191 @@ fn a_session_that_breaks_the_data_contract_is_not_stored() {
         )
     );
     assert!(store.sessions(&Filter::default()).unwrap().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn import_into_a_new_data_folder_creates_it_private_at_every_level() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let root = tempfile::tempdir().unwrap();
+    let bundle = root.path().join("in.json");
+    std::fs::write(&bundle, store_support::bundle(&sessions(13, 2))).unwrap();
+    let data = root.path().join("usb").join("waymark");
+    let (code, _, err) = run(waymark(&data).arg("import").arg(&bundle));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(mode(&root.path().join("usb")), 0o700);
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&store_file(&data)), 0o600);
+
+    // A folder something else made first keeps the mode it was given (Waymark cannot know who
+    // chose it); what Waymark adds inside it is private.
+    let shared = root.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).unwrap();
+    waymark::store::create_private_dir_all(&shared.join("a").join("b")).unwrap();
+    assert_eq!(mode(&shared), 0o755);
+    assert_eq!(mode(&shared.join("a")), 0o700);
+    assert_eq!(mode(&shared.join("a").join("b")), 0o700);
+}
+
+/// What `export` says when told to write over an SQLite database.
+fn would_replace(path: &Path) -> String {
+    format!(
+        "error: {} is an SQLite database (perhaps Waymark's score store): writing there would \
+         replace it and every session in it.\nNothing was written. Choose another file name for \
+         the output.\n",
+        path.display()
+    )
+}
+
+/// The names of the files in `dir`.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_export_or_bundle_aimed_at_the_store_is_refused_and_every_session_stays() {
+    let data = tempfile::tempdir().unwrap();
+    fill(data.path(), &sessions(11, 4));
+    let file = store_file(data.path());
+    let before = std::fs::read(&file).unwrap();
+    // The same file reached another way: into a folder and back out of it.
+    std::fs::create_dir(data.path().join("sub")).unwrap();
+    let roundabout = data.path().join("sub").join("..").join(FILE_NAME);
+    for (args, target) in [
+        (vec!["export", "--out"], &file),
+        (vec!["export", "--format", "json", "--out"], &file),
+        (vec!["export", "--bundle"], &file),
+        (vec!["export", "--out"], &roundabout),
+        (vec!["export", "--bundle"], &roundabout),
+    ] {
+        let (code, out, err) = run(waymark(data.path()).args(&args).arg(target));
+        assert_eq!(code, 1, "{args:?} {}: {out}{err}", target.display());
+        assert_eq!(err, would_replace(target), "{args:?}");
+        assert!(out.is_empty());
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            before,
+            "{args:?} {} changed the store",
+            target.display()
+        );
+        let left = names(data.path());
+        assert!(!left.iter().any(|n| n.ends_with(".tmp")), "{left:?}");
+    }
+    let (code, out, err) = run(waymark(data.path()).arg("report"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Sessions held: 4\n"), "{out}");
+    let store = Store::open(data.path()).unwrap();
+    assert_eq!(store.session_count().unwrap(), 4);
+    assert!(store.check().is_ok());
+}
+
+#[test]
+fn an_output_named_after_a_working_file_of_the_store_is_refused() {
+    let data = tempfile::tempdir().unwrap();
+    fill(data.path(), &sessions(12, 3));
+    let database = std::fs::canonicalize(data.path()).unwrap().join(FILE_NAME);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let target = data.path().join(format!("{FILE_NAME}{suffix}"));
+        for flag in ["--out", "--bundle"] {
+            let (code, _, err) = run(waymark(data.path()).args(["export", flag]).arg(&target));
+            assert_eq!(code, 1, "{flag} {}: {err}", target.display());
+            assert_eq!(
+                err,
+                format!(
+                    "error: {} is a working file of the SQLite database {} (perhaps Waymark's \
+                     score store): writing there would damage the database.\nNothing was \
+                     written. Choose another file name for the output.\n",
+                    target.display(),
+                    database.display()
+                )
+            );
+        }
+    }
+    assert_eq!(
+        Store::open(data.path()).unwrap().session_count().unwrap(),
+        3
+    );
+}
+
+#[test]
+fn any_sqlite_database_is_refused_as_an_output_and_other_files_are_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fill(&data, &sessions(14, 2));
+    // Another program's database.
+    let other = dir.path().join("contacts.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE contact (name TEXT); INSERT INTO contact VALUES ('x');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&other).unwrap();
+    let (code, _, err) = run(waymark(&data).args(["export", "--out"]).arg(&other));
+    assert_eq!(code, 1);
+    assert_eq!(err, would_replace(&other));
+    assert_eq!(std::fs::read(&other).unwrap(), before);
+    // An earlier export is simply replaced.
+    let csv = dir.path().join("results.csv");
+    std::fs::write(&csv, "old\n").unwrap();
+    let (code, _, err) = run(waymark(&data).args(["export", "--out"]).arg(&csv));
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read_to_string(&csv)
+        .unwrap()
+        .starts_with("session_id,"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_the_store_is_refused_too() {
+    let data = tempfile::tempdir().unwrap();
+    fill(data.path(), &sessions(15, 2));
+    let link = data.path().join("latest.csv");
+    std::os::unix::fs::symlink(store_file(data.path()), &link).unwrap();
+    let (code, _, err) = run(waymark(data.path()).args(["export", "--out"]).arg(&link));
+    assert_eq!(code, 1);
+    assert_eq!(err, would_replace(&link));
+    assert_eq!(
+        Store::open(data.path()).unwrap().session_count().unwrap(),
+        2
+    );
+}
+
+/// `waymark handout --out`, the TUI's autosave and every export write files through
+/// `write_atomically`: whatever they write, the store is never what gets replaced.
+#[test]
+fn nothing_written_through_write_atomically_replaces_the_store() {
+    let data = tempfile::tempdir().unwrap();
+    fill(data.path(), &sessions(16, 3));
+    let file = store_file(data.path());
+    let before = std::fs::read(&file).unwrap();
+    let listing = names(data.path());
+    let mut called = false;
+    let err = waymark::store::write_atomically(&file, |w| {
+        called = true;
+        w.write_all(b"# Rights at work\n\nA handout.\n")
+            .map_err(|e| StoreError::Write {
+                path: file.clone(),
+                error: e.to_string(),
+            })
+    })
+    .unwrap_err();
+    assert!(!called, "refused before anything is written");
+    assert!(
+        matches!(err, StoreError::WouldReplaceDatabase { .. }),
+        "{err}"
+    );
+    assert_eq!(format!("{err}\n"), would_replace(&file));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    assert_eq!(names(data.path()), listing);
+    assert!(waymark::store::refuse_database_target(&data.path().join("handout.md")).is_ok());
+    assert_eq!(
+        Store::open(data.path()).unwrap().session_count().unwrap(),
+        3
+    );
 }

@@ -243,8 +243,13 @@ fn invalid(session: &str, reason: impl Into<String>) -> StoreError {
     }
 }
 
-fn no_control(s: &str) -> bool {
-    !s.chars().any(char::is_control)
+/// A character a group label may not hold: a control character (terminal escapes among them),
+/// or a bidi embedding, override or isolate, which could reorder how the label, or whatever
+/// follows it on a line, is shown. Module text refuses the same kinds.
+pub(super) fn forbidden_in_label(c: char) -> bool {
+    c.is_control()
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
 }
 
 /// The questions' own rules: valid, unique ids; correct choices among the choices.
@@ -324,8 +329,12 @@ impl Record {
         }
         if let Some(g) = &r.group {
             let n = g.chars().count();
-            if n == 0 || n > GROUP_MAX_CHARS || !no_control(g) || g.trim() != g {
+            if n == 0 || n > GROUP_MAX_CHARS || g.contains(['\n', '\r']) || g.trim() != g {
                 return Err(bad(t!("store.reason.group", max = GROUP_MAX_CHARS)));
+            }
+            if let Some(c) = g.chars().find(|&c| forbidden_in_label(c)) {
+                let code = format!("U+{:04X}", u32::from(c));
+                return Err(bad(t!("store.reason.group_char", code = code)));
             }
         }
         check_questions(&r.questions).map_err(|reason| invalid(sid, reason))?;
@@ -681,6 +690,9 @@ pub mod tests {
             (Box::new(|s| s.actual_minutes = 43), "minutes"),
             (Box::new(|s| s.group = Some("x".repeat(61))), "group"),
             (Box::new(|s| s.group = Some("a\nb".into())), "group"),
+            (Box::new(|s| s.group = Some("a\u{202E}b".into())), "U+202E"),
+            (Box::new(|s| s.group = Some("a\u{2066}b".into())), "U+2066"),
+            (Box::new(|s| s.group = Some("a\tb".into())), "U+0009"),
             (Box::new(|s| s.locale = "english".into()), "language"),
             (Box::new(|s| s.tallies[0].question = "nope".into()), "nope"),
             (

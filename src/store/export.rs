@@ -103,6 +103,13 @@ fn one_answer_each(q: QuestionType) -> bool {
     q != QuestionType::Multiple
 }
 
+/// The people who did not answer a one-answer question: `people - sum`; `None` when the counts
+/// add up to more than `people`.
+fn non_response(counts: &[u32], people: u32) -> Option<u32> {
+    let sum: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    u32::try_from(u64::from(people).checked_sub(sum)?).ok()
+}
+
 /// The published form of one session's counts: `cells` parallels `rec.counts`.
 pub(super) struct Published {
     pub headcount: Option<Cell>,
@@ -111,18 +118,26 @@ pub(super) struct Published {
 
 /// Suppression for one session. The table: every count, and the people in the room `H` (the
 /// headcount, published; or when none was given, the most who answered, unpublished). Each
-/// single, true/false or confidence tally is a line: its counts add up to `H` when everyone
-/// answered, which a reader may assume. A multiple-choice count `x` ties to `H` through the
-/// people who did not choose it, `H - x`: never published, but protected like any count, so
-/// 18 of 20 is not published beside its headcount when it tells that 2 did not choose it.
+/// single, true/false or confidence tally is a line: its counts and the people who did not
+/// answer, `H - sum`, add up to `H`. That non-response is never published but protected like
+/// any count, so 10, 9 and 0 of 20 are not all published when they tell that 1 did not answer.
+/// When everyone answered the line is its counts alone, as a reader may assume (an unpublished
+/// 0 would let the suppression believe the reader cannot tell); when the counts add up to more
+/// than `H` (a miscount) they add up to nothing known, and there is no line. A multiple-choice
+/// count `x` ties to `H` through the people who did not choose it, `H - x`, protected the same
+/// way, so 18 of 20 is not published beside its headcount when it tells that 2 did not choose it.
 pub(super) fn protect_session(rec: &Record, k: u32, table: &mut Table) -> Published {
     let small = |v: u32| v >= 1 && v < k;
     let h = participants(rec);
     let any_small = small(h)
         || rec.counts.iter().any(|&c| small(c))
         || rec.tallies.iter().any(|t| {
-            !one_answer_each(rec.shape.questions[t.question].qtype)
-                && rec.tally_counts(t).iter().any(|&c| c <= h && small(h - c))
+            let counts = rec.tally_counts(t);
+            if one_answer_each(rec.shape.questions[t.question].qtype) {
+                non_response(counts, h).is_some_and(small)
+            } else {
+                counts.iter().any(|&c| c <= h && small(h - c))
+            }
         });
     if !any_small {
         return Published {
@@ -137,8 +152,16 @@ pub(super) fn protect_session(rec: &Record, k: u32, table: &mut Table) -> Publis
     let total = table.entry(u64::from(h), rec.headcount.is_some());
     for t in &rec.tallies {
         let q = &rec.shape.questions[t.question];
+        let members = t.start..t.start + q.choices.len();
         if one_answer_each(q.qtype) {
-            table.line(t.start..t.start + q.choices.len(), total);
+            match non_response(rec.tally_counts(t), h) {
+                Some(0) => table.line(members, total),
+                Some(missing) => {
+                    let missing = table.entry(u64::from(missing), false);
+                    table.line(members.chain([missing]), total);
+                }
+                None => {}
+            }
         } else {
             // Only a small difference needs its line: `H - x` appears on no other, so a
             // difference of 0 or of k or more can neither leak nor help work anything out.
@@ -785,7 +808,18 @@ impl Store {
                         }
                     }
                     if qs.qtype.is_some_and(one_answer_each) {
-                        table.line(first..table.len(), total);
+                        // Counts and non-response add up to the participants, as in
+                        // `protect_session`; an overcount ties to nothing known.
+                        let members = first..table.len();
+                        let sum: u64 = qs.phases[p].values().sum();
+                        match s.participants.checked_sub(sum) {
+                            Some(0) => table.line(members, total),
+                            Some(missing) => {
+                                let missing = table.entry(missing, false);
+                                table.line(members.chain([missing]), total);
+                            }
+                            None => {}
+                        }
                     } else {
                         // Multiple choice: participants minus a count is who did not choose
                         // it. Only a small difference needs its line (see `protect_session`).
@@ -969,6 +1003,37 @@ mod tests {
         assert_eq!(
             cells(&rec, &p, "signs"),
             &[Cell::Value(20), Cell::Value(10)]
+        );
+    }
+
+    #[test]
+    fn a_small_non_response_is_not_left_to_subtraction() {
+        // 10 + 9 + 0 of 20, all published, would tell that exactly 1 person did not answer: the
+        // smallest non-zero count goes, so the 1 hides among 10 unknown people.
+        let rec = room(20, [10, 9, 0], [10, 10]);
+        let p = protect_session(&rec, 5, &mut Table::new());
+        assert_eq!(p.headcount, Some(Cell::Value(20)));
+        assert_eq!(
+            cells(&rec, &p, "pay"),
+            &[Cell::Value(10), Cell::Suppressed, Cell::Value(0)]
+        );
+        // Everyone answered, or 5 did not (k or more): nothing to hide.
+        for pay in [[10, 10, 0], [10, 5, 0]] {
+            let rec = room(20, pay, [10, 10]);
+            let p = protect_session(&rec, 5, &mut Table::new());
+            assert!(p.cells.iter().all(|c| *c != Cell::Suppressed), "{pay:?}");
+        }
+    }
+
+    #[test]
+    fn counts_beyond_the_headcount_add_up_to_nothing() {
+        // 12 + 10 + 2 of 20 is a miscount: no line ties the 2 to anything, so it is hidden alone.
+        let rec = room(20, [12, 10, 2], [10, 10]);
+        let p = protect_session(&rec, 5, &mut Table::new());
+        assert_eq!(p.headcount, Some(Cell::Value(20)));
+        assert_eq!(
+            cells(&rec, &p, "pay"),
+            &[Cell::Value(12), Cell::Value(10), Cell::Suppressed]
         );
     }
 

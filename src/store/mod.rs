@@ -74,7 +74,8 @@ impl Filter {
             params.push(Value::Text(d.format("%Y-%m-%d").to_string()));
         }
         if let Some(l) = &self.locale {
-            terms.push("locale = ?");
+            // Language tags are case-insensitive (BCP 47): `--locale ES` means `es`.
+            terms.push("locale = ? COLLATE NOCASE");
             params.push(Value::Text(l.clone()));
         }
         if let Some(g) = &self.group {
@@ -142,6 +143,13 @@ pub enum StoreError {
     },
     /// Writing an export failed.
     Write { path: PathBuf, error: String },
+    /// An output file that is an SQLite database (perhaps this store), or one of the `-wal`,
+    /// `-shm` or `-journal` files of the `database` beside it: writing there would destroy it,
+    /// so nothing is written.
+    WouldReplaceDatabase {
+        path: PathBuf,
+        database: Option<PathBuf>,
+    },
     /// Any other SQLite failure.
     Sqlite { path: PathBuf, detail: String },
 }
@@ -245,6 +253,18 @@ impl fmt::Display for StoreError {
             StoreError::Write { path, error } => {
                 t!("store.write", path = path.display(), error = error)
             }
+            StoreError::WouldReplaceDatabase {
+                path,
+                database: None,
+            } => t!("store.would_replace_database", path = path.display()),
+            StoreError::WouldReplaceDatabase {
+                path,
+                database: Some(database),
+            } => t!(
+                "store.would_replace_database_file",
+                path = path.display(),
+                database = database.display()
+            ),
             StoreError::Sqlite { path, detail } => {
                 t!("store.sqlite", path = path.display(), detail = detail)
             }
@@ -355,26 +375,26 @@ impl Store {
     }
 }
 
-/// Creates `dir` (and its parents) if needed, private to the user (0700 on Unix).
-#[cfg(unix)]
-pub(crate) fn create_folder(dir: &Path) -> Result<(), StoreError> {
-    use std::os::unix::fs::DirBuilderExt;
+/// Creates `dir` and any missing parents, each private to the user (0700 on Unix), as the data
+/// folder must be. A folder that already exists keeps its mode: Waymark cannot tell whether it
+/// made it, so it never loosens or tightens what someone else chose.
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| StoreError::CreateFolder {
-            path: dir.to_path_buf(),
-            error: e.to_string(),
-        })
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
-#[cfg(not(unix))]
+/// `create_private_dir_all` for the store: a failure names the folder.
 pub(crate) fn create_folder(dir: &Path) -> Result<(), StoreError> {
-    std::fs::create_dir_all(dir).map_err(|e| StoreError::CreateFolder {
+    create_private_dir_all(dir).map_err(|e| StoreError::CreateFolder {
         path: dir.to_path_buf(),
         error: e.to_string(),
     })
@@ -419,9 +439,72 @@ impl std::io::Write for Sliced {
     }
 }
 
+/// Whether `path` is an SQLite database: a regular file whose first 16 bytes are SQLite's
+/// header. Anything else is never opened (reading a pipe or a terminal would wait forever), and
+/// a file that cannot be read is not taken for one.
+fn is_sqlite_database(path: &Path) -> bool {
+    use std::io::Read;
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut header = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .is_ok_and(|()| &header == schema::MAGIC)
+}
+
+/// The files SQLite keeps beside a database, by the suffix added to its name.
+const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// Refuses an output path that is an SQLite database (the score store above all) or one of
+/// the `-wal`, `-shm` and `-journal` files beside one: an export, bundle or handout written
+/// there would replace the sessions, or corrupt them at the next open. Both the path as given
+/// (its folder resolved, since a rename replaces a symbolic link rather than its target) and,
+/// where it exists, the file it resolves to are checked.
+pub fn refuse_database_target(path: &Path) -> Result<(), StoreError> {
+    let mut candidates = Vec::with_capacity(2);
+    if let Some(name) = path.file_name() {
+        let parent = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if let Ok(dir) = std::fs::canonicalize(parent) {
+            candidates.push(dir.join(name));
+        }
+    }
+    if let Ok(full) = std::fs::canonicalize(path) {
+        candidates.push(full);
+    }
+    if candidates.is_empty() {
+        candidates.push(path.to_path_buf());
+    }
+    for target in &candidates {
+        if is_sqlite_database(target) {
+            return Err(StoreError::WouldReplaceDatabase {
+                path: path.to_path_buf(),
+                database: None,
+            });
+        }
+        let Some(name) = target.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        for base in SIDE_FILES.iter().filter_map(|s| name.strip_suffix(s)) {
+            let database = target.with_file_name(base);
+            if !base.is_empty() && is_sqlite_database(&database) {
+                return Err(StoreError::WouldReplaceDatabase {
+                    path: path.to_path_buf(),
+                    database: Some(database),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes `bytes`-producing `fill` to `path` through a temporary file, fsync and a rename, then
 /// syncs the folder, so a reader never sees half a file and a crash or power cut leaves the old
-/// file or the new one. The file is 0600 on Unix.
+/// file or the new one. The file is 0600 on Unix. A path that is an SQLite database, or a file
+/// beside one, is refused before anything is written (`refuse_database_target`).
 pub fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), StoreError>,
@@ -438,6 +521,7 @@ pub fn write_atomically(
             error: t!("store.not_a_file_name").into_owned(),
         });
     };
+    refuse_database_target(path)?;
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

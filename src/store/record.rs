@@ -8,9 +8,14 @@ use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::codec::{Record, Shape};
+use super::codec::{forbidden_in_label, Record, Shape};
 use super::{Context, Filter, Store, StoreError};
 use crate::session::SessionResult;
+
+/// The bidi formatting characters `forbidden_in_label` refuses that are not control characters.
+fn is_direction_format(c: char) -> bool {
+    forbidden_in_label(c) && !c.is_control()
+}
 
 /// What `record` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +152,24 @@ impl Store {
     /// Records one finished workshop in one transaction. Returns once the session is on disk
     /// (WAL, synchronous FULL). Recording the same session again is harmless; a different
     /// session under a stored id is refused.
+    ///
+    /// A group label typed on this machine loses any bidi embedding, override or isolate
+    /// characters (pasted along with the text; invisible) rather than keep the whole workshop
+    /// from being recorded. Bundles get no such help: one carrying them is refused.
     pub fn record(&mut self, result: &SessionResult) -> Result<Recorded, StoreError> {
+        let cleaned;
+        let result = match &result.group {
+            Some(g) if g.chars().any(is_direction_format) => {
+                let label: String = g.chars().filter(|&c| !is_direction_format(c)).collect();
+                let label = label.trim();
+                cleaned = SessionResult {
+                    group: (!label.is_empty()).then(|| label.to_string()),
+                    ..result.clone()
+                };
+                &cleaned
+            }
+            _ => result,
+        };
         let rec = Record::from_result(result)?;
         let tx = self
             .conn
@@ -212,6 +234,31 @@ mod tests {
         let back = store.sessions(&Filter::default()).unwrap();
         assert_eq!(back.len(), 1);
         assert_eq!(back[0], Record::from_result(&s).unwrap().to_result());
+    }
+
+    #[test]
+    fn a_label_typed_here_loses_direction_overrides_and_the_workshop_is_kept() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut s = sample();
+        s.group = Some("School A\u{202E}9 edarg".into());
+        assert_eq!(store.record(&s).unwrap(), Recorded::Added);
+        assert_eq!(store.record(&s).unwrap(), Recorded::AlreadyStored);
+        let back = store.sessions(&Filter::default()).unwrap();
+        assert_eq!(back[0].group.as_deref(), Some("School A9 edarg"));
+        // Nothing but overrides: no label.
+        let mut s = sample();
+        s.session_id = uuid::Uuid::new_v4().to_string();
+        s.group = Some("\u{2067}\u{2069}".into());
+        store.record(&s).unwrap();
+        let back = store.sessions(&Filter::default()).unwrap();
+        assert!(back
+            .iter()
+            .any(|b| b.session_id == s.session_id && b.group.is_none()));
+        // Control characters were never taken: still refused.
+        s.group = Some("a\u{1b}[2Jb".into());
+        s.session_id = uuid::Uuid::new_v4().to_string();
+        let err = store.record(&s).unwrap_err().to_string();
+        assert!(err.contains("U+001B"), "{err}");
     }
 
     #[test]

@@ -51,7 +51,7 @@ CREATE INDEX session_by_module_day ON session (module_id, day);
 CREATE INDEX session_by_day ON session (day);
 ";
 
-const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+pub(super) const MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// Reads the file header before SQLite does: a file that is not SQLite, or shorter than its
 /// header says (cut off by a full disk or an interrupted copy), is refused untouched.
