@@ -228,6 +228,22 @@ pub(crate) fn sources(cli: &Cli) -> Sources {
     Sources::standard(data.as_deref(), env.as_deref(), &cli.curricula)
 }
 
+/// Prints the diagnostics of files that did not load (their errors, and which copy is used
+/// instead) on stderr, as `check` shows them.
+pub(crate) fn print_failed(failed: &[&curriculum::Failed]) {
+    let diags: Vec<curriculum::Diagnostic> = failed
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().cloned())
+        .collect();
+    if diags.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(diagnostic::render_text(&diags, color).as_bytes());
+}
+
 fn color_stdout() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

@@ -166,16 +166,19 @@ pub fn handout(cli: &Cli, args: &HandoutArgs) -> ExitCode {
 fn make_handout(cli: &Cli, args: &HandoutArgs) -> Result<(), Failure> {
     let catalog = curriculum::load(&crate::cli::sources(cli));
     let Some(module) = catalog.module(&args.module) else {
-        let broken = catalog.diagnostics.iter().any(|d| {
-            d.severity == Severity::Error
-                && d.path().is_some_and(|p| {
-                    Path::new(p)
-                        .parent()
-                        .and_then(Path::file_name)
-                        .is_some_and(|n| n == args.module.as_str())
-                })
-        });
+        let failed = catalog.failed_for(&args.module, None);
+        let broken = !failed.is_empty()
+            || catalog.diagnostics.iter().any(|d| {
+                d.severity == Severity::Error
+                    && d.path().is_some_and(|p| {
+                        Path::new(p)
+                            .parent()
+                            .and_then(Path::file_name)
+                            .is_some_and(|n| n == args.module.as_str())
+                    })
+            });
         if broken {
+            crate::cli::print_failed(&failed);
             return Err(
                 Failure::new(t!("authoring.handout.broken", id = args.module.as_str()))
                     .help(t!("authoring.handout.broken_help")),
@@ -197,6 +200,33 @@ fn make_handout(cli: &Cli, args: &HandoutArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| rust_i18n::locale().to_string());
     let used = handout::content_locale(module, &lang);
+    // A copy of the module, or the translation asked for, that has errors: printing the copy the
+    // loader kept instead would hand the room text the trainer did not mean.
+    let mut failed = catalog.failed_for(&module.id, Some(&lang));
+    let language = lang.split(['-', '_']).next().unwrap_or_default();
+    if !used.eq_ignore_ascii_case(&lang) && !language.eq_ignore_ascii_case(&lang) {
+        failed.extend(
+            catalog
+                .failed_for(&module.id, Some(language))
+                .into_iter()
+                .filter(|f| f.locale.is_some()),
+        );
+    }
+    // (A file named after the source language is no translation; `check` says so.)
+    failed.retain(|f| {
+        !f.locale
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case(&module.source_locale))
+    });
+    if let Some(first) = failed.first() {
+        crate::cli::print_failed(&failed);
+        return Err(Failure::new(t!(
+            "authoring.handout.broken_copy",
+            id = module.id.as_str(),
+            path = first.path.display()
+        ))
+        .help(t!("authoring.handout.broken_help")));
+    }
     let same_language = |a: &str, b: &str| {
         a.split(['-', '_'])
             .next()
@@ -239,7 +269,15 @@ fn make_handout(cli: &Cli, args: &HandoutArgs) -> Result<(), Failure> {
     }
     match &args.out {
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| Failure::write(path, &e))?;
+            // Whole or not at all, and never over the score store or another database.
+            crate::store::write_atomically(path, |w| {
+                w.write_all(text.as_bytes())
+                    .map_err(|e| crate::store::StoreError::Write {
+                        path: path.clone(),
+                        error: e.to_string(),
+                    })
+            })
+            .map_err(|e| Failure::new(e.to_string()))?;
             eprintln!("{}", t!("authoring.handout.written", path = path.display()));
         }
         None => {

@@ -241,15 +241,12 @@ fn module_lines(m: &ModuleReport) -> Vec<String> {
     if m.scored_sessions == 0 {
         lines.push(t!("cli.report.no_scores").into_owned());
     } else {
-        lines.push(
-            t!(
-                "cli.report.scores",
-                before = percent(m.before),
-                after = percent(m.after),
-                scored = m.scored_sessions
-            )
-            .into_owned(),
-        );
+        lines.push(crate::tn!(
+            "cli.report.scores",
+            m.scored_sessions,
+            before = percent(m.before),
+            after = percent(m.after)
+        ));
         lines.push(match (m.gain, m.band) {
             (Some(g), Some(b)) => {
                 t!("cli.report.gain", gain = format!("{g:.2}"), band = band(b)).into_owned()

@@ -284,7 +284,9 @@ fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
         )
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(fail)?;
+        // Private (0700), as the store makes it: a translation written first must not leave the
+        // data folder readable by everyone.
+        crate::store::create_private_dir_all(dir).map_err(fail)?;
     }
     let tmp = path.with_extension("tmp");
     {
@@ -340,6 +342,12 @@ fn find_module<'c>(
     id: &str,
 ) -> Result<&'c Module, Failure> {
     catalog.module(id).ok_or_else(|| {
+        // Only copies with errors: say so, with the errors, rather than "no such module".
+        let failed = catalog.failed_for(id, None);
+        if !failed.is_empty() {
+            crate::cli::print_failed(&failed);
+            return Failure::Problem(t!("translate.broken_module", id = id).into_owned());
+        }
         let mut m = t!("translate.unknown_module", id = id).into_owned();
         if let Some(s) =
             crate::curriculum::validate::suggest(id, catalog.modules.iter().map(|m| m.id.as_str()))
@@ -364,6 +372,34 @@ fn module_target(cli: &Cli, module: &Module, lang: &str) -> Result<PathBuf, Fail
     } else {
         Ok(module.origin.dir.join(format!("{lang}.toml")))
     }
+}
+
+/// Refuses to work on `module` when a later copy of it, or a translation into `lang` other than
+/// `target` itself, has errors: the loader keeps the earlier copy in use, and writing from it
+/// would quietly leave the file the translator meant untouched. The errors are printed.
+fn refuse_broken_copies(
+    catalog: &crate::curriculum::Catalog,
+    module: &Module,
+    lang: &str,
+    target: &Path,
+) -> Result<(), Failure> {
+    let failed: Vec<&crate::curriculum::Failed> = catalog
+        .failed_for(&module.id, Some(lang))
+        .into_iter()
+        .filter(|f| f.locale.is_none() || f.path != target)
+        .collect();
+    let Some(first) = failed.first() else {
+        return Ok(());
+    };
+    crate::cli::print_failed(&failed);
+    Err(Failure::Problem(
+        t!(
+            "translate.broken_copy",
+            path = first.path.display(),
+            id = module.id.as_str()
+        )
+        .into_owned(),
+    ))
 }
 
 fn check_lang(module: &Module, lang: &str) -> Result<(), Failure> {
@@ -765,6 +801,7 @@ fn new_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
     let module = find_module(&catalog, id)?;
     check_lang(module, lang)?;
     let path = module_target(cli, module, lang)?;
+    refuse_broken_copies(&catalog, module, lang, &path)?;
     let existing = module
         .translation_for(lang)
         .filter(|tr| tr.locale.eq_ignore_ascii_case(lang))
@@ -850,7 +887,18 @@ fn update_module(cli: &Cli, id: &str, lang: &str) -> Result<String, Failure> {
     let catalog = catalog(cli);
     let module = find_module(&catalog, id)?;
     check_lang(module, lang)?;
-    let target = module_target(cli, module, lang)?;
+    // The file in use when it is on disk (an overlay folder given with --curricula), else the
+    // usual place.
+    let in_use = module
+        .translations
+        .values()
+        .find(|tr| tr.locale.eq_ignore_ascii_case(lang) && !tr.path.starts_with(BUILTIN_PREFIX))
+        .map(|tr| tr.path.clone());
+    let target = match in_use {
+        Some(p) => p,
+        None => module_target(cli, module, lang)?,
+    };
+    refuse_broken_copies(&catalog, module, lang, &target)?;
     let Some((from, text)) = old_module_text(module, &target, lang) else {
         return Err(Failure::Problem(
             t!("translate.no_translation", id = id, lang = lang).into_owned(),
@@ -1248,13 +1296,15 @@ fn module_rows(catalog: &crate::curriculum::Catalog) -> Vec<StatusRow> {
                 .iter()
                 .filter(|(k, _)| tr.texts.contains_key(k))
                 .count();
+            // Stale: translated from a source text that changed since, or from one nobody
+            // recorded (no fingerprint), which may as well have changed.
             let stale = source
                 .iter()
                 .filter(|(k, _)| tr.texts.contains_key(k))
                 .filter(|(k, src)| {
                     tr.fingerprints
                         .get(k)
-                        .is_some_and(|fp| !fp.eq_ignore_ascii_case(&fingerprint(src)))
+                        .is_none_or(|fp| !fp.eq_ignore_ascii_case(&fingerprint(src)))
                 })
                 .count();
             langs.push(tr.locale.to_ascii_lowercase());
@@ -1429,6 +1479,9 @@ fn table(head: &[String], rows: &[Vec<String>]) -> String {
 
 fn status(cli: &Cli, format: Format) -> ExitCode {
     let catalog = catalog(cli);
+    // Copies with errors are not in the table (an earlier copy, or none, stands in their place):
+    // say why, where the translator looks for errors.
+    crate::cli::print_failed(&catalog.failed.iter().collect::<Vec<_>>());
     let modules = module_rows(&catalog);
     let (ui, _) = ui_rows(cli);
     let out = match format {

@@ -128,6 +128,103 @@ fn handout_of_an_unknown_module_is_bad_usage() {
     assert!(err.contains("did you mean `workshop`?"), "{err}");
 }
 
+/// Copies the built-in module `id` to `curricula/<id>` and removes the closing quote of the
+/// first `title = "..."` of `file` there; returns the file and the line broken.
+fn break_title(curricula: &Path, id: &str, file: &str) -> (PathBuf, usize) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("curricula")
+        .join(id);
+    let dir = curricula.join(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(&from).unwrap().flatten() {
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("title = \""))
+        .unwrap();
+    let mut broken: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    broken[at].pop();
+    std::fs::write(&path, broken.join("\n") + "\n").unwrap();
+    (path, at + 1)
+}
+
+#[test]
+fn handout_refuses_a_broken_copy_instead_of_printing_the_built_in_one() {
+    let home = tempfile::tempdir().unwrap();
+    let curricula = home.path().join("mine");
+    let (file, line) = break_title(&curricula, "rights", "module.toml");
+    let place = format!("{}:{line}:", file.display());
+    for out_file in [None, Some("h.html")] {
+        let mut c = waymark(home.path());
+        c.arg("--curricula")
+            .arg(&curricula)
+            .args(["handout", "rights", "--format", "html"]);
+        if let Some(f) = out_file {
+            c.args(["--out", f]);
+        }
+        let (code, out, err) = run(&mut c);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains(&place), "{err}");
+        assert!(err.contains("error[syntax]"), "{err}");
+        assert!(err.contains("note[kept-earlier]"), "{err}");
+        assert!(err.contains("no handout of `rights` was made"), "{err}");
+        assert!(!home.path().join("h.html").exists());
+    }
+    // A module with no other copy: the same errors, and no handout.
+    let only = curricula.join("only-mine");
+    std::fs::create_dir_all(&only).unwrap();
+    std::fs::write(
+        only.join("module.toml"),
+        "id = \"only-mine\"\ntitle = \"Mine\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(waymark(home.path())
+        .arg("--curricula")
+        .arg(&curricula)
+        .args(["handout", "only-mine"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains(&format!("{}:2:", only.join("module.toml").display())),
+        "{err}"
+    );
+    assert!(err.contains("module `only-mine` has errors"), "{err}");
+    // Without the broken copies the built-in module prints as before.
+    std::fs::remove_dir_all(&curricula).unwrap();
+    let (code, out, err) = run(waymark(home.path()).args(["handout", "rights"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# "), "{out}");
+}
+
+#[test]
+fn handout_refuses_a_broken_translation_in_the_language_asked_for() {
+    let home = tempfile::tempdir().unwrap();
+    let curricula = home.path().join("mine");
+    let (file, line) = break_title(&curricula, "rights", "es.toml");
+    let with = |lang: &str| {
+        run(waymark(home.path())
+            .arg("--curricula")
+            .arg(&curricula)
+            .args(["handout", "rights", "--lang", lang]))
+    };
+    // Spanish would come out in English, or from the built-in Spanish: neither was meant.
+    let (code, out, err) = with("es");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains(&format!("{}:{line}:", file.display())),
+        "{err}"
+    );
+    // Another language is not concerned.
+    let (code, out, err) = with("fr");
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.is_empty());
+}
+
 #[test]
 fn import_gift_makes_a_module_that_check_passes() {
     let home = tempfile::tempdir().unwrap();
@@ -213,4 +310,25 @@ fn waymark(home: &Path) -> Command {
     let mut c = waymark_in(&home.join("data"), home);
     c.env("HOME", home).current_dir(home);
     c
+}
+
+#[test]
+fn a_handout_is_never_written_over_the_score_store() {
+    let home = tempfile::tempdir().unwrap();
+    let store = home.path().join("waymark.sqlite3");
+    let mut header = b"SQLite format 3\0".to_vec();
+    header.resize(4096, 0);
+    std::fs::write(&store, &header).unwrap();
+    let (code, _, err) = run(waymark(home.path())
+        .arg("--curricula")
+        .arg(fixtures().join("tui"))
+        .args(["handout", "workshop", "--out"])
+        .arg(&store));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("waymark.sqlite3"), "{err}");
+    assert_eq!(
+        std::fs::read(&store).unwrap(),
+        header,
+        "the database was changed"
+    );
 }

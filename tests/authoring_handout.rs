@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use waymark::authoring::handout::{self, Format, Options};
-use waymark::curriculum::{self, Module};
+use waymark::curriculum::{self, Module, StepKind};
 use waymark::resources::Resources;
 
 fn workshop() -> Module {
@@ -152,4 +152,74 @@ fn a_missing_translation_falls_back_to_the_source_language() {
     assert_eq!(handout::content_locale(&module, "ar-EG"), "ar");
     let text = render(&module, "sw", Format::Html, false);
     assert!(text.contains("<html lang=\"en\" dir=\"ltr\">"));
+}
+
+/// The workshop with bold and emphasis in each field the session screens format: a question's
+/// prompt, choices and explanation, a scenario's prompts, and notes.
+fn workshop_with_emphasis() -> Module {
+    let mut m = workshop();
+    for step in &mut m.steps {
+        match (step.id.as_str(), &mut step.kind) {
+            ("story", StepKind::Scenario { prompts, .. }) => {
+                prompts[0] = "Which **red flags** do you notice?".into();
+            }
+            ("q-fee", StepKind::Question(q)) => {
+                q.prompt =
+                    "A recruiter asks you to pay a *fee* for the job. What does this suggest?"
+                        .into();
+                q.choices[0].text = "It is normal: 2 * 3 jobs ask for one".into();
+                q.choices[1].text = "It is a **red flag**".into();
+                q.explanation = Some(
+                    "**Workers should not be charged** recruitment fees (ILO guidance).\n\n\
+                     Ask:\n\n- who *pays* the fee\n- what it is for\n"
+                        .into(),
+                );
+                step.notes = Some("Say **why** before revealing.".into());
+            }
+            _ => {}
+        }
+    }
+    m
+}
+
+#[test]
+fn emphasis_is_rendered_where_the_session_screens_render_it() {
+    let module = workshop_with_emphasis();
+    let md = render(&module, "en", Format::Markdown, true);
+    for shown in [
+        "A recruiter asks you to pay a *fee* for the job. What does this suggest?\n",
+        "- [ ] **A.** It is normal: 2 \\* 3 jobs ask for one\n",
+        "- [x] **B.** It is a **red flag** *(right answer)*\n",
+        "**Explanation:** **Workers should not be charged** recruitment fees (ILO guidance).\n\n\
+         Ask:\n\n- who *pays* the fee\n- what it is for\n\n",
+        "1. Which **red flags** do you notice?\n",
+        "**Notes:** Say **why** before revealing.\n",
+    ] {
+        assert!(md.contains(shown), "{shown:?} not in:\n{md}");
+    }
+    assert!(!md.contains(r"\*\*"), "{md}");
+    insta::assert_snapshot!("facilitator_markdown_emphasis", md);
+
+    let html = render(&module, "en", Format::Html, true);
+    for shown in [
+        "<p class=\"prompt\">A recruiter asks you to pay a <em>fee</em> for the job.",
+        "<bdi>It is normal: 2 * 3 jobs ask for one</bdi>",
+        "<bdi>It is a <strong>red flag</strong></bdi>",
+        "<p class=\"explanation\"><span class=\"label\">Explanation:</span> \
+         <strong>Workers should not be charged</strong> recruitment fees (ILO guidance).</p>\n\
+         <p>Ask:</p>\n<ul>\n<li>who <em>pays</em> the fee</li>\n<li>what it is for</li>\n</ul>\n",
+        "<li>Which <strong>red flags</strong> do you notice?",
+        "<p class=\"notes\"><span class=\"label\">Notes:</span> Say <strong>why</strong> before revealing.</p>",
+    ] {
+        assert!(html.contains(shown), "{shown:?} not in:\n{html}");
+    }
+    assert!(!html.contains("**"), "{html}");
+
+    // The room's copy: formatted too, and still without the explanation or notes.
+    for format in [Format::Markdown, Format::Html] {
+        let text = render(&module, "en", format, false);
+        assert!(!text.contains("Workers should not be charged"), "{text}");
+        assert!(!text.contains("before revealing"), "{text}");
+        assert!(!text.contains(r"\*\*") && !text.contains("<p>**"), "{text}");
+    }
 }

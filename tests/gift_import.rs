@@ -483,3 +483,20 @@ fn nothing_in_any_fixture_panics_when_cut_short() {
         }
     }
 }
+
+#[test]
+fn html_character_references_are_decoded() {
+    let (_, m) = import("entities.gift");
+    let (_, choices, explanation, prompt) = question(&m, "entities");
+    assert_eq!(
+        prompt,
+        "Café Ärger, ñandú, ça, Straße, Øre, ÿ, ¿sí?\n\n\
+         © ® ° ±½ µ ¶ § × ÷ «»\n\n\
+         été ’ ’Word” €"
+    );
+    assert_eq!(choices[0].0, "“C’est” … — – €5™");
+    assert_eq!(choices[1].0, "‚„ † • ‰ Œuvre Š αΩ → ≤ é");
+    // Names are case-sensitive, as in HTML: `&AUML;` is no entity; nor is `&unknown;`. The thin
+    // space is white space like any other.
+    assert_eq!(explanation.unwrap(), "‹› &unknown; &amp; &AUML;");
+}

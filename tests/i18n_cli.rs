@@ -7,7 +7,7 @@ use std::process::Command;
 
 #[path = "support/cli.rs"]
 mod cli;
-use cli::{run, waymark};
+use cli::{run, waymark, waymark_in};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -202,6 +202,22 @@ fn placeholder_mismatch_is_an_error_and_english_is_shown() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown command `frobnicate`"), "{err}");
     assert!(err.contains("Matumizi:"), "{err}");
+    // `translate status` counts the broken string with those shown in English, not as done.
+    let rows = ui_status(&mut waymark(data.path()));
+    let sw = rows.iter().find(|r| r["lang"] == "sw").unwrap();
+    let total = sw["total"].as_u64().unwrap();
+    assert_eq!(
+        (sw["translated"].as_u64(), sw["missing"].as_u64()),
+        (Some(1), Some(total - 1)),
+        "{sw}"
+    );
+    let (code, out, _) = run(waymark(data.path()).args(["translate", "status"]));
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.contains(&file.display().to_string()))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains(&format!(" 1/{total} ")), "{line}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -1077,4 +1093,275 @@ fn module_translation_files_open_with_the_schema_line() {
     let text = std::fs::read_to_string(&hi).unwrap();
     assert!(text.starts_with(&format!("{own}\n")), "{text}");
     assert_eq!(count(&text, "#:schema"), 1, "{text}");
+}
+
+/// A copy of the built-in module `id` in `curricula/<id>`, with `edit` applied to the file
+/// `name`; returns the module folder.
+fn builtin_copy(curricula: &Path, id: &str, name: &str, edit: impl Fn(&str) -> String) -> PathBuf {
+    let dir = curricula.join(id);
+    copy_dir(&root().join("curricula").join(id), &dir);
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
+    std::fs::write(dir.join(name), edit(&text)).unwrap();
+    dir
+}
+
+/// `title = "..."` with its closing quote removed, and the line it is on (1-based).
+fn unclose_title(text: &str) -> (String, usize) {
+    let at = text.find("\ntitle = \"").unwrap() + 1;
+    let end = at + text[at..].find('\n').unwrap();
+    let line = text[..at].matches('\n').count() + 1;
+    let broken = format!("{}{}", &text[..end - 1], &text[end..]);
+    (broken, line)
+}
+
+#[test]
+fn a_broken_copy_of_a_module_is_shown_not_passed_over() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = data.path().join("mine");
+    let line = std::cell::Cell::new(0);
+    let dir = builtin_copy(&curricula, "rights", "module.toml", |t| {
+        let (broken, l) = unclose_title(t);
+        line.set(l);
+        broken
+    });
+    let module_file = dir.join("module.toml");
+    let place = format!("{}:{}:", module_file.display(), line.get());
+    let es_before = std::fs::read_to_string(dir.join("es.toml")).unwrap();
+    let with = |args: &[&str]| {
+        let mut c = waymark(data.path());
+        c.arg("--curricula").arg(&curricula).args(args);
+        run(&mut c)
+    };
+
+    // Status lists what is in use (the built-in copy) and says on stderr why, with the place.
+    let (code, out, err) = with(&["translate", "status"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("<built-in>/rights"), "{out}");
+    assert!(err.contains(&place), "{err}");
+    assert!(err.contains("error[syntax]"), "{err}");
+    assert!(err.contains("note[kept-earlier]"), "{err}");
+    assert!(
+        err.contains("<built-in>/rights/module.toml stays in use"),
+        "{err}"
+    );
+    let (code, out, err) = with(&["translate", "status", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+        "{out}"
+    );
+    assert!(err.contains(&place), "{err}");
+
+    // `update` and `new` would work from the built-in copy: they refuse and write nothing.
+    for args in [
+        &["translate", "update", "rights", "es"][..],
+        &["translate", "new", "rights", "sw"][..],
+    ] {
+        let (code, out, err) = with(args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(err.contains(&place), "{args:?}: {err}");
+        assert!(err.contains("so nothing was written"), "{args:?}: {err}");
+        assert!(err.contains(&module_file.display().to_string()), "{err}");
+    }
+    assert!(!data.path().join("curricula").exists());
+    assert!(!dir.join("sw.toml").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("es.toml")).unwrap(),
+        es_before
+    );
+
+    // Fixed, the copy is the one in use and the commands work on it.
+    let text = std::fs::read_to_string(&module_file).unwrap();
+    let fixed: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == line.get() {
+                format!("{l}\"\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&module_file, fixed).unwrap();
+    let (code, out, err) = with(&["translate", "update", "rights", "es"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&dir.join("es.toml").display().to_string()),
+        "{out}"
+    );
+    let (code, _, err) = with(&["translate", "status"]);
+    assert_eq!(code, 0);
+    assert!(!err.contains("kept-earlier"), "{err}");
+}
+
+#[test]
+fn a_broken_translation_given_with_curricula_is_not_passed_over() {
+    // A folder with translations only adds them to the built-in module of that name.
+    let data = tempfile::tempdir().unwrap();
+    let curricula = data.path().join("mine");
+    let overlay = curricula.join("rights");
+    std::fs::create_dir_all(&overlay).unwrap();
+    let es = root().join("curricula/rights/es.toml");
+    let good = std::fs::read_to_string(&es).unwrap();
+    let (broken, line) = unclose_title(&good);
+    std::fs::write(overlay.join("es.toml"), &broken).unwrap();
+    let with = |args: &[&str]| {
+        let mut c = waymark(data.path());
+        c.arg("--curricula").arg(&curricula).args(args);
+        run(&mut c)
+    };
+    let place = format!("{}:{line}:", overlay.join("es.toml").display());
+    let (code, out, err) = with(&["translate", "update", "rights", "es"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains(&place), "{err}");
+    assert!(!data.path().join("curricula").exists());
+    assert_eq!(
+        std::fs::read_to_string(overlay.join("es.toml")).unwrap(),
+        broken
+    );
+    let (_, _, err) = with(&["translate", "status"]);
+    assert!(err.contains(&place), "{err}");
+
+    // Once it loads, `update` brings that file up to date, not a new one in the data folder.
+    std::fs::write(overlay.join("es.toml"), &good).unwrap();
+    let (code, out, err) = with(&["translate", "update", "rights", "es"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&overlay.join("es.toml").display().to_string()),
+        "{out}"
+    );
+    assert!(!data.path().join("curricula").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn translations_written_first_keep_the_data_folder_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let (code, out, err) =
+        run(waymark_in(&data, home.path()).args(["translate", "new", "rights", "sw"]));
+    assert_eq!(code, 0, "{out}{err}");
+    for dir in [
+        data.clone(),
+        data.join("curricula"),
+        data.join("curricula/rights"),
+    ] {
+        assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+    }
+    let other = home.path().join("other");
+    let (code, out, err) =
+        run(waymark_in(&other, home.path()).args(["translate", "new", "--ui", "sw"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(mode(&other), 0o700);
+    assert_eq!(mode(&other.join("locales")), 0o700);
+}
+
+#[test]
+fn a_translation_without_a_fingerprint_is_stale_until_checked() {
+    let data = tempfile::tempdir().unwrap();
+    let curricula = data.path().join("mine");
+    let dir = builtin_copy(&curricula, "rights", "es.toml", |t| {
+        let kept: Vec<&str> = t
+            .lines()
+            .filter(|l| !l.starts_with("\"steps.welcome.body\" = "))
+            .collect();
+        assert_eq!(kept.len() + 1, t.lines().count());
+        kept.join("\n") + "\n"
+    });
+    let es = dir.join("es.toml");
+    let text = std::fs::read_to_string(&es).unwrap();
+    let body_line = text.lines().position(|l| l.starts_with("body = ")).unwrap() + 1;
+    assert!(text.lines().take(body_line).any(|l| l == "[steps.welcome]"));
+
+    // `check` names the text and what to do.
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&dir));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "warning[translation-no-fingerprint]: `steps.welcome.body` has no fingerprint"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{}:{body_line}:1", es.display())),
+        "{out}"
+    );
+    assert!(
+        out.contains("waymark translate update rights es` to record the current source text, then check the translation"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("translation-no-fingerprint").count(),
+        1,
+        "{out}"
+    );
+
+    // Status counts it stale, in both formats.
+    let s = status_json(data.path(), &curricula);
+    assert_eq!(row(&s, "rights", "es")["stale"], 1, "{s}");
+    let (code, out, _) = run(waymark(data.path())
+        .arg("--curricula")
+        .arg(&curricula)
+        .args(["translate", "status"]));
+    assert_eq!(code, 0);
+    let line = out
+        .lines()
+        .find(|l| l.contains(&es.display().to_string()))
+        .unwrap_or_else(|| panic!("{out}"));
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(&cells[..2], ["rights", "es"], "{line}");
+    assert_eq!(cells[4], "1", "stale column: {line}");
+
+    // `update` records the current English for it, and says the translation must be checked.
+    let (code, out, err) = run(waymark(data.path())
+        .arg("--curricula")
+        .arg(&curricula)
+        .args(["translate", "update", "rights", "es"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 translation had no fingerprint"), "{out}");
+    assert!(out.contains("check that it matches"), "{out}");
+    assert!(std::fs::read_to_string(&es)
+        .unwrap()
+        .contains("\"steps.welcome.body\" = "));
+    let s = status_json(data.path(), &curricula);
+    assert_eq!(row(&s, "rights", "es")["stale"], 0, "{s}");
+    let (_, out, _) = run(waymark(data.path()).arg("check").arg(&dir));
+    assert!(!out.contains("translation-no-fingerprint"), "{out}");
+}
+
+#[test]
+fn a_hand_written_translation_without_fingerprints_gets_one_warning() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().join("workshop");
+    copy_dir(&root().join("tests/fixtures/tui/workshop"), &dir);
+    // Written by hand: no [fingerprints] table at all.
+    for lang in ["ar", "hi"] {
+        let file = dir.join(format!("{lang}.toml"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let end = text.find("[fingerprints]").unwrap();
+        std::fs::write(&file, &text[..end]).unwrap();
+    }
+    let (code, out, _) = run(waymark(data.path()).arg("check").arg(&dir));
+    assert_eq!(code, 0, "{out}");
+    // One warning each, at the first text, rather than one per text.
+    assert_eq!(
+        out.matches("warning[translation-no-fingerprint]").count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains("the file has no [fingerprints] table"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("{}:", dir.join("ar.toml").display())),
+        "{out}"
+    );
+    let s = status_json(data.path(), data.path());
+    let r = row(&s, "workshop", "ar");
+    assert_eq!(r["stale"], r["translated"], "{r}");
+    assert!(r["stale"].as_u64() > Some(20), "{r}");
 }

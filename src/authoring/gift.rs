@@ -478,7 +478,7 @@ fn decode_entities(text: &str) -> String {
                     Some(hex) => u32::from_str_radix(hex, 16).ok(),
                     None => num.parse().ok(),
                 };
-                n.and_then(char::from_u32)
+                n.map(windows_1252).and_then(char::from_u32)
             } else {
                 named_entity(name)
             };
@@ -499,27 +499,78 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// The HTML 4 names of the Latin-1 characters, U+00A0 (`nbsp`) to U+00FF (`yuml`), in order.
+const LATIN1_ENTITIES: [&str; 96] = [
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
+    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
+    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
+    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
+    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
+    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
+    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+    "uuml", "yacute", "thorn", "yuml",
+];
+
+/// The other named entities of HTML 4 (markup, typography, Greek letters, arrows, mathematics)
+/// and `apos`, in code point order.
+#[rustfmt::skip]
+const OTHER_ENTITIES: [(&str, char); 157] = [
+    ("quot", '"'), ("amp", '&'), ("apos", '\''), ("lt", '<'), ("gt", '>'), ("OElig", 'Œ'),
+    ("oelig", 'œ'), ("Scaron", 'Š'), ("scaron", 'š'), ("Yuml", 'Ÿ'), ("fnof", 'ƒ'), ("circ", 'ˆ'),
+    ("tilde", '˜'), ("Alpha", 'Α'), ("Beta", 'Β'), ("Gamma", 'Γ'), ("Delta", 'Δ'),
+    ("Epsilon", 'Ε'), ("Zeta", 'Ζ'), ("Eta", 'Η'), ("Theta", 'Θ'), ("Iota", 'Ι'), ("Kappa", 'Κ'),
+    ("Lambda", 'Λ'), ("Mu", 'Μ'), ("Nu", 'Ν'), ("Xi", 'Ξ'), ("Omicron", 'Ο'), ("Pi", 'Π'),
+    ("Rho", 'Ρ'), ("Sigma", 'Σ'), ("Tau", 'Τ'), ("Upsilon", 'Υ'), ("Phi", 'Φ'), ("Chi", 'Χ'),
+    ("Psi", 'Ψ'), ("Omega", 'Ω'), ("alpha", 'α'), ("beta", 'β'), ("gamma", 'γ'), ("delta", 'δ'),
+    ("epsilon", 'ε'), ("zeta", 'ζ'), ("eta", 'η'), ("theta", 'θ'), ("iota", 'ι'), ("kappa", 'κ'),
+    ("lambda", 'λ'), ("mu", 'μ'), ("nu", 'ν'), ("xi", 'ξ'), ("omicron", 'ο'), ("pi", 'π'),
+    ("rho", 'ρ'), ("sigmaf", 'ς'), ("sigma", 'σ'), ("tau", 'τ'), ("upsilon", 'υ'), ("phi", 'φ'),
+    ("chi", 'χ'), ("psi", 'ψ'), ("omega", 'ω'), ("thetasym", 'ϑ'), ("upsih", 'ϒ'), ("piv", 'ϖ'),
+    ("ensp", '\u{2002}'), ("emsp", '\u{2003}'), ("thinsp", '\u{2009}'), ("zwnj", '\u{200c}'),
+    ("zwj", '\u{200d}'), ("lrm", '\u{200e}'), ("rlm", '\u{200f}'), ("ndash", '–'), ("mdash", '—'),
+    ("lsquo", '‘'), ("rsquo", '’'), ("sbquo", '‚'), ("ldquo", '“'), ("rdquo", '”'), ("bdquo", '„'),
+    ("dagger", '†'), ("Dagger", '‡'), ("bull", '•'), ("hellip", '…'), ("permil", '‰'),
+    ("prime", '′'), ("Prime", '″'), ("lsaquo", '‹'), ("rsaquo", '›'), ("oline", '‾'),
+    ("frasl", '⁄'), ("euro", '€'), ("image", 'ℑ'), ("weierp", '℘'), ("real", 'ℜ'), ("trade", '™'),
+    ("alefsym", 'ℵ'), ("larr", '←'), ("uarr", '↑'), ("rarr", '→'), ("darr", '↓'), ("harr", '↔'),
+    ("crarr", '↵'), ("lArr", '⇐'), ("uArr", '⇑'), ("rArr", '⇒'), ("dArr", '⇓'), ("hArr", '⇔'),
+    ("forall", '∀'), ("part", '∂'), ("exist", '∃'), ("empty", '∅'), ("nabla", '∇'), ("isin", '∈'),
+    ("notin", '∉'), ("ni", '∋'), ("prod", '∏'), ("sum", '∑'), ("minus", '−'), ("lowast", '∗'),
+    ("radic", '√'), ("prop", '∝'), ("infin", '∞'), ("ang", '∠'), ("and", '∧'), ("or", '∨'),
+    ("cap", '∩'), ("cup", '∪'), ("int", '∫'), ("there4", '∴'), ("sim", '∼'), ("cong", '≅'),
+    ("asymp", '≈'), ("ne", '≠'), ("equiv", '≡'), ("le", '≤'), ("ge", '≥'), ("sub", '⊂'),
+    ("sup", '⊃'), ("nsub", '⊄'), ("sube", '⊆'), ("supe", '⊇'), ("oplus", '⊕'), ("otimes", '⊗'),
+    ("perp", '⊥'), ("sdot", '⋅'), ("lceil", '⌈'), ("rceil", '⌉'), ("lfloor", '⌊'), ("rfloor", '⌋'),
+    ("lang", '〈'), ("rang", '〉'), ("loz", '◊'), ("spades", '♠'), ("clubs", '♣'), ("hearts", '♥'),
+    ("diams", '♦'),
+];
+
+/// A numeric reference in 128..=159 means the Windows-1252 character of that byte, as browsers
+/// read it (HTML5): `&#146;` from a Word document is a right quote, not a control character.
+fn windows_1252(n: u32) -> u32 {
+    const C1: [u32; 32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x8D, 0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+        0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ];
+    match n {
+        0x80..=0x9F => C1[(n - 0x80) as usize],
+        _ => n,
+    }
+}
+
+/// The character an HTML named entity stands for. Names are case-sensitive (`Auml` is Ä,
+/// `auml` is ä), as in HTML.
 fn named_entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "hellip" => '…',
-        "mdash" => '—',
-        "ndash" => '–',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "laquo" => '«',
-        "raquo" => '»',
-        "euro" => '€',
-        "copy" => '©',
-        _ => return None,
-    })
+    if let Some(i) = LATIN1_ENTITIES.iter().position(|&n| n == name) {
+        return char::from_u32(0xA0 + i as u32);
+    }
+    OTHER_ENTITIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, c)| c)
 }
 
 /// Markdown reduced to plain text: emphasis marks, heading and quote marks dropped, links as
@@ -1458,6 +1509,25 @@ mod tests {
     #[test]
     fn entities_decode_numbers_and_names_and_keep_the_unknown() {
         assert_eq!(decode_entities("&#65;&#x42;&lt;&bogus;&"), "AB<&bogus;&");
+    }
+
+    #[test]
+    fn every_html4_entity_is_known_once_and_word_numbers_read_as_browsers_do() {
+        assert_eq!(
+            decode_entities("&nbsp;&iexcl;&yuml;&Auml;&auml;&thetasym;"),
+            " ¡ÿÄäϑ"
+        );
+        let mut names: Vec<&str> = LATIN1_ENTITIES
+            .iter()
+            .copied()
+            .chain(OTHER_ENTITIES.iter().map(|(n, _)| *n))
+            .collect();
+        let total = names.len();
+        names.sort_unstable();
+        names.dedup();
+        // HTML 4's 252 names, and `apos`.
+        assert_eq!((names.len(), total), (253, 253));
+        assert_eq!(decode_entities("&#150;&#146;&#x80;"), "–’€");
     }
 
     #[test]

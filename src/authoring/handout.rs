@@ -337,8 +337,21 @@ fn md_inlines(inlines: &[Inline]) -> String {
         .collect()
 }
 
+/// A one-line text that takes `**bold**` and `*emphasis*` (a prompt, a choice), as the session
+/// screens show it; its line breaks kept.
+fn md_line(text: &str) -> String {
+    text.lines()
+        .map(|l| md_inlines(&markup::inlines(l.trim())))
+        .collect::<Vec<_>>()
+        .join("  \n")
+}
+
 fn md_body(out: &mut String, body: &str) {
-    for block in markup::parse(body) {
+    md_blocks(out, markup::parse(body));
+}
+
+fn md_blocks(out: &mut String, blocks: Vec<Block>) {
+    for block in blocks {
         match block {
             Block::Paragraph(inlines) => {
                 out.push_str(&md_inlines(&inlines));
@@ -358,6 +371,23 @@ fn md_body(out: &mut String, body: &str) {
 
 fn md_labelled(out: &mut String, label: &str, text: &str) {
     out.push_str(&format!("**{}:** {}\n\n", md_escape(label), md_plain(text)));
+}
+
+/// A labelled text with the formatting of a slide body (an explanation, notes): the label
+/// opens its first paragraph.
+fn md_labelled_body(out: &mut String, label: &str, text: &str) {
+    let mut blocks = markup::parse(text);
+    let first = match blocks.first() {
+        Some(Block::Paragraph(inlines)) => md_inlines(inlines),
+        _ => String::new(),
+    };
+    if !first.is_empty() {
+        blocks.remove(0);
+    }
+    let head = format!("**{}:** {first}", md_escape(label));
+    out.push_str(head.trim_end());
+    out.push_str("\n\n");
+    md_blocks(out, blocks);
 }
 
 fn markdown(doc: &Doc<'_>) -> String {
@@ -445,7 +475,7 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                 md_escape(&doc.t("authoring.handout.discuss"))
             ));
             for (i, p) in prompts.iter().enumerate() {
-                out.push_str(&format!("{}. {}\n", i + 1, md_plain(p)));
+                out.push_str(&format!("{}. {}\n", i + 1, md_line(p)));
             }
             out.push('\n');
         }
@@ -458,7 +488,7 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                     number = number
                 ))
             ));
-            out.push_str(&format!("{}\n\n", md_plain(&q.prompt)));
+            out.push_str(&format!("{}\n\n", md_line(&q.prompt)));
             if let Some(hint) = question_hint(q, l) {
                 out.push_str(&format!("*{}*\n\n", md_escape(&hint)));
             }
@@ -471,7 +501,7 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                 out.push_str(&format!(
                     "- [{mark}] **{}.** {}",
                     letter(i),
-                    md_plain(&c.text)
+                    md_line(&c.text)
                 ));
                 if doc.facilitator && c.correct {
                     out.push_str(&format!(
@@ -496,14 +526,14 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                         md_escape(&doc.t("authoring.handout.no_reveal_before"))
                     ));
                 } else if let Some(e) = q.explanation.as_ref().filter(|_| phase != Phase::Before) {
-                    md_labelled(out, &doc.t("authoring.handout.explanation"), e);
+                    md_labelled_body(out, &doc.t("authoring.handout.explanation"), e);
                 }
             }
         }
     }
     if doc.facilitator {
         if let Some(n) = &step.notes {
-            md_labelled(out, &doc.t("authoring.handout.notes"), n);
+            md_labelled_body(out, &doc.t("authoring.handout.notes"), n);
         }
         if let Some(s) = doc.step_sources(step) {
             md_labelled(out, &doc.t("authoring.handout.step_sources"), &s);
@@ -553,8 +583,21 @@ fn html_inlines(inlines: &[Inline]) -> String {
         .collect()
 }
 
+/// A one-line text that takes `**bold**` and `*emphasis*` (a prompt, a choice), as the session
+/// screens show it; its line breaks kept.
+fn html_line(text: &str) -> String {
+    text.lines()
+        .map(|l| html_inlines(&markup::inlines(l.trim())))
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
 fn html_body(out: &mut String, body: &str) {
-    for block in markup::parse(body) {
+    html_blocks(out, markup::parse(body));
+}
+
+fn html_blocks(out: &mut String, blocks: Vec<Block>) {
+    for block in blocks {
         match block {
             Block::Paragraph(inlines) => {
                 out.push_str(&format!("<p>{}</p>\n", html_inlines(&inlines)));
@@ -576,6 +619,26 @@ fn html_labelled(out: &mut String, class: &str, label: &str, text: &str) {
         html_escape(label),
         html_plain(text)
     ));
+}
+
+/// A labelled text with the formatting of a slide body (an explanation, notes): the label
+/// opens its first paragraph.
+fn html_labelled_body(out: &mut String, class: &str, label: &str, text: &str) {
+    let mut blocks = markup::parse(text);
+    let first = match blocks.first() {
+        Some(Block::Paragraph(inlines)) => html_inlines(inlines),
+        _ => String::new(),
+    };
+    if !first.is_empty() {
+        blocks.remove(0);
+    }
+    let head = format!(
+        "<p class=\"{class}\"><span class=\"label\">{}:</span> {first}",
+        html_escape(label)
+    );
+    out.push_str(head.trim_end());
+    out.push_str("</p>\n");
+    html_blocks(out, blocks);
 }
 
 /// Print rules: margins that fit A4 and US Letter alike (the printer's paper size is kept),
@@ -721,7 +784,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
                 html_escape(&doc.t("authoring.handout.discuss"))
             ));
             for p in prompts {
-                out.push_str(&format!("<li>{}", html_plain(p)));
+                out.push_str(&format!("<li>{}", html_line(p)));
                 if !doc.facilitator {
                     out.push_str("<div class=\"write\"></div><div class=\"write\"></div>");
                 }
@@ -740,7 +803,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
             ));
             out.push_str(&format!(
                 "<p class=\"prompt\">{}</p>\n",
-                html_plain(&q.prompt)
+                html_line(&q.prompt)
             ));
             if let Some(hint) = question_hint(q, l) {
                 out.push_str(&format!("<p class=\"hint\">{}</p>\n", html_escape(&hint)));
@@ -756,7 +819,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
                 out.push_str(&format!(
                     "<li{class}><span class=\"box\">{tick}</span><bdi class=\"letter\">{}.</bdi> <bdi>{}</bdi>",
                     letter(i),
-                    html_plain(&c.text)
+                    html_line(&c.text)
                 ));
                 if right {
                     out.push_str(&format!(
@@ -784,7 +847,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
                         html_escape(&doc.t("authoring.handout.no_reveal_before"))
                     ));
                 } else if let Some(e) = q.explanation.as_ref().filter(|_| phase != Phase::Before) {
-                    html_labelled(
+                    html_labelled_body(
                         out,
                         "explanation",
                         &doc.t("authoring.handout.explanation"),
@@ -802,7 +865,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
         if notes.is_some() || sources.is_some() || timing.is_some() {
             out.push_str("<div class=\"facilitator\">\n");
             if let Some(n) = notes {
-                html_labelled(out, "notes", &doc.t("authoring.handout.notes"), n);
+                html_labelled_body(out, "notes", &doc.t("authoring.handout.notes"), n);
             }
             if let Some(s) = &sources {
                 html_labelled(

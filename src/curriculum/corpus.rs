@@ -20,12 +20,14 @@ pub fn write(
         let id = format!("module-{m:04}");
         let folder = dir.join(&id);
         std::fs::create_dir_all(&folder)?;
-        std::fs::write(folder.join("module.toml"), module_text(&id, steps))?;
+        let module = module_text(&id, steps);
+        let fingerprints = fingerprint_table(&id, &module);
+        std::fs::write(folder.join("module.toml"), module)?;
         files += 1;
         for locale in LOCALES.iter().take(translations) {
             std::fs::write(
                 folder.join(format!("{locale}.toml")),
-                translation_text(locale, steps),
+                translation_text(locale, steps) + &fingerprints,
             )?;
             files += 1;
         }
@@ -68,7 +70,25 @@ pub fn module_text(id: &str, steps: usize) -> String {
     s
 }
 
-/// The text of one generated translation file, complete and reviewed.
+/// The `[fingerprints]` table of a translation made from the module `text`, as
+/// `waymark translate` writes it: a translation without one draws a warning.
+pub fn fingerprint_table(id: &str, text: &str) -> String {
+    let file = super::SourceFile::new("module.toml", Some(text.into()));
+    let origin = super::Origin {
+        kind: super::SourceKind::Path,
+        dir: id.into(),
+    };
+    let mut s = String::from("[fingerprints]\n");
+    if let (Some(module), _) = super::validate::module(&file, id, origin) {
+        for (key, source) in module.text_keys() {
+            let _ = writeln!(s, "\"{key}\" = \"{}\"", super::model::fingerprint(source));
+        }
+    }
+    s
+}
+
+/// The text of one generated translation file, complete and reviewed (without its
+/// fingerprints: see `fingerprint_table`).
 pub fn translation_text(locale: &str, steps: usize) -> String {
     let mut s = format!("status = \"reviewed\"\ntitle = \"Módulo ({locale})\"\nsummary = \"Résumé {PARAGRAPH}\"\naudience = \"Participantes\"\n\n");
     for i in 0..steps {

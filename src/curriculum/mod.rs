@@ -15,6 +15,6 @@ pub mod validate;
 pub use diagnostic::{Diagnostic, Severity, SourceFile, Tally};
 pub use load::{load, load_paths, PathError, Sources};
 pub use model::{
-    Catalog, Choice, Module, Origin, Question, QuestionType, Source, SourceKind, Step, StepKind,
-    Translation, TranslationStatus,
+    Catalog, Choice, Failed, Module, Origin, Question, QuestionType, Source, SourceKind, Step,
+    StepKind, Translation, TranslationStatus,
 };

@@ -348,12 +348,43 @@ impl Module {
 pub struct Catalog {
     pub modules: Vec<Module>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The module folders and translation files that did not load and that no later source
+    /// replaced: an earlier copy (or none) is used in their place.
+    pub failed: Vec<Failed>,
 }
 
 impl Catalog {
     pub fn module(&self, id: &str) -> Option<&Module> {
         self.modules.iter().find(|m| m.id == id)
     }
+
+    /// The files of module `id` that did not load: its own `module.toml` copies and, with
+    /// `locale`, its translation files into exactly that language. A command acting on this one
+    /// module must not quietly use the earlier copy the loader kept in their place.
+    pub fn failed_for(&self, id: &str, locale: Option<&str>) -> Vec<&Failed> {
+        self.failed
+            .iter()
+            .filter(|f| f.id == id)
+            .filter(|f| match (&f.locale, locale) {
+                (None, _) => true,
+                (Some(found), Some(wanted)) => found.eq_ignore_ascii_case(wanted),
+                (Some(_), None) => false,
+            })
+            .collect()
+    }
+}
+
+/// A module folder or translation file with errors, kept with its diagnostics (the errors, and
+/// the note naming the copy used instead) so that a command acting on the module can show them.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    /// The module id: the name of the folder.
+    pub id: String,
+    /// `None` for the module itself, else the language of the translation file.
+    pub locale: Option<String>,
+    /// The file that did not load (`module.toml` or `<lang>.toml`).
+    pub path: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of text, not a security measure.

@@ -1055,6 +1055,47 @@ fn resources_kept(
     .help = Some(t!("check.resource_mismatch_help").into_owned());
 }
 
+/// Warns about translated texts without a fingerprint: nothing records which source text they
+/// were made from, so a later change of the source could never mark them stale, and they count
+/// as stale until `translate update` records one and the translator checks them. A file with
+/// no `[fingerprints]` table at all (written by hand) gets one warning, at its first text.
+fn unrecorded_fingerprints(
+    ctx: &mut Ctx<'_>,
+    spans: &BTreeMap<String, Range<usize>>,
+    fingerprints: &BTreeMap<String, String>,
+    no_table: bool,
+    module: &str,
+    locale: &str,
+) {
+    let mut unrecorded: Vec<(&String, &Range<usize>)> = spans
+        .iter()
+        .filter(|(k, _)| !fingerprints.contains_key(k.as_str()))
+        .collect();
+    unrecorded.sort_by_key(|(_, span)| span.start);
+    let help = t!("check.no_fingerprint_help", id = module, lang = locale).into_owned();
+    if no_table && unrecorded.len() > 1 {
+        if let Some((_, span)) = unrecorded.first() {
+            let span = key_before(ctx.text(), (*span).clone());
+            ctx.warning(
+                "translation-no-fingerprint",
+                span,
+                t!("check.no_fingerprints", count = unrecorded.len()),
+            )
+            .help = Some(help);
+        }
+        return;
+    }
+    for (key, span) in unrecorded {
+        let span = key_before(ctx.text(), span.clone());
+        ctx.warning(
+            "translation-no-fingerprint",
+            span,
+            t!("check.no_fingerprint", key = key.as_str()),
+        )
+        .help = Some(help.clone());
+    }
+}
+
 /// Checks a translation file `<locale>.toml` against its module.
 pub fn translation(
     file: &SourceFile,
@@ -1122,6 +1163,8 @@ pub fn translation(
     let source_texts = module.text_keys();
     let source_keys: BTreeMap<&str, &str> =
         source_texts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    // Where each translated text is written, for the warnings about its fingerprint.
+    let mut spans: BTreeMap<String, Range<usize>> = BTreeMap::new();
     let mut put = |ctx: &mut Ctx<'_>, key: String, v: &Option<Text>| {
         if let Some(v) = v {
             // An empty string is "not translated yet" (as `translate new` writes them): the
@@ -1133,6 +1176,7 @@ pub fn translation(
                 if let Some(src) = source_keys.get(key.as_str()) {
                     resources_kept(ctx, &key, src, &s, v.span());
                 }
+                spans.insert(key.clone(), v.span());
                 texts.insert(key, s);
             }
         }
@@ -1325,6 +1369,14 @@ pub fn translation(
             }
         }
     }
+    unrecorded_fingerprints(
+        &mut ctx,
+        &spans,
+        &fingerprints,
+        raw.fingerprints.is_none(),
+        &module.id,
+        locale,
+    );
     let missing: Vec<&str> = source_texts
         .iter()
         .map(|(k, _)| k.as_str())

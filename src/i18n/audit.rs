@@ -194,12 +194,30 @@ pub fn counts(file: &LocaleFile, en: &LocaleFile) -> Counts {
     counts_with(file, en, &[])
 }
 
+/// Whether the unit is translated in `file` in a form that is shown: present, and every form
+/// written has the placeholders of English (a string that does not is shown from a fallback or
+/// in English instead, so it counts as not translated).
+fn shows(file_texts: &BTreeMap<&str, &str>, usable: &HashMap<String, String>, unit: &Unit) -> bool {
+    if !has(file_texts, unit) {
+        return false;
+    }
+    if !unit.plural {
+        return usable.contains_key(&unit.key);
+    }
+    file_texts
+        .keys()
+        .filter(|k| plural_parts(k).is_some_and(|(b, _)| b == unit.key))
+        .all(|k| usable.contains_key(*k))
+}
+
 /// `counts`, with the strings the file leaves out looked up in `fallbacks`, in order.
 pub fn counts_with(file: &LocaleFile, en: &LocaleFile, fallbacks: &[LocaleFile]) -> Counts {
     let units = units(en);
     let texts = file.texts();
-    let translated = units.iter().filter(|u| has(&texts, u)).count();
-    let (inherited, missing) = left_out(file, en, fallbacks, &units);
+    let usable = usable_strings(file, en);
+    let shown = |u: &Unit| shows(&texts, &usable, u);
+    let translated = units.iter().filter(|u| shown(u)).count();
+    let (inherited, missing) = left_out(en, fallbacks, &units, &shown);
     Counts {
         total: units.len(),
         translated,
@@ -219,19 +237,18 @@ fn shown_by(texts: &[HashMap<String, String>], key: &str) -> Option<usize> {
     texts.iter().position(|t| t.contains_key(key))
 }
 
-/// The units `file` does not translate: those a fallback shows (grouped by fallback, in the
+/// The units not `translated` by a file: those a fallback shows (grouped by fallback, in the
 /// order of `fallbacks`) and those that show in English.
 fn left_out<'u>(
-    file: &LocaleFile,
     en: &LocaleFile,
     fallbacks: &[LocaleFile],
     units: &'u [Unit],
+    translated: &dyn Fn(&Unit) -> bool,
 ) -> (Vec<(usize, Vec<&'u str>)>, Vec<&'u str>) {
-    let texts = file.texts();
     let shown = fallback_texts(en, fallbacks);
     let mut inherited: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     let mut missing = Vec::new();
-    for u in units.iter().filter(|u| !has(&texts, u)) {
+    for u in units.iter().filter(|u| !translated(u)) {
         let key = if u.plural {
             format!("{}.other", u.key)
         } else {
@@ -336,7 +353,8 @@ pub fn audit_with(file: &LocaleFile, en: &LocaleFile, fallbacks: &[LocaleFile]) 
         }
     }
     let texts = file.texts();
-    let (inherited, missing) = left_out(file, en, fallbacks, &units);
+    // A string with wrong placeholders is reported above as such, not again as missing.
+    let (inherited, missing) = left_out(en, fallbacks, &units, &|u| has(&texts, u));
     let status_span = file.status.as_ref().map_or(0..0, |(_, s)| s.clone());
     for (i, keys) in &inherited {
         let from = &fallbacks[*i];
@@ -448,6 +466,16 @@ mod tests {
         assert!(!usable.contains_key("a") && usable.contains_key("b"));
         // `%{count}` may be written as a word in a plural form, but no other name may appear.
         assert!(usable.contains_key("n.one"));
+        // The broken string shows in English: it counts as missing, not as translated.
+        let c = counts(&es, &en);
+        assert_eq!((c.total, c.translated, c.missing), (3, 2, 1));
+        // A plural group with one broken form is not translated either.
+        let es = file(
+            "es",
+            "a: \"Hola %{name}\"\nn.one: \"%{cuenta}\"\nn.other: \"%{count}\"\n",
+        );
+        let c = counts(&es, &en);
+        assert_eq!((c.translated, c.missing), (1, 2));
     }
 
     #[test]
@@ -489,14 +517,15 @@ mod tests {
         assert_eq!(d[1].severity, crate::curriculum::Severity::Note);
         assert!(d[1].message.contains("`pt`"), "{}", d[1].message);
         assert!(d[2].message.contains('b') && d[2].message.starts_with('1'));
+        // The broken `a` shows the `pt` string: inherited, like `n`, not translated.
         let c = counts_with(&br, &en, std::slice::from_ref(&pt));
         assert_eq!(
             (c.total, c.translated, c.inherited, c.missing),
-            (3, 1, 1, 1)
+            (3, 0, 2, 1)
         );
-        // Without fallbacks, everything left out shows in English.
+        // Without fallbacks, everything left out (or broken) shows in English.
         let c = counts(&br, &en);
-        assert_eq!((c.inherited, c.missing), (0, 2));
+        assert_eq!((c.inherited, c.missing), (0, 3));
     }
 
     #[test]
