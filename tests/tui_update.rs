@@ -768,3 +768,18 @@ fn the_header_says_in_words_when_the_session_runs_over_time() {
     let screen = draw(&m);
     assert!(screen.contains("31:00 of 30 min, over time"), "{screen}");
 }
+
+#[test]
+fn question_mark_opens_help_even_in_the_group_label() {
+    let _ui = interface();
+    let mut m = model_with(false, Some("workshop"));
+    for _ in 0..3 {
+        press(&mut m, KeyCode::Down);
+    }
+    type_text(&mut m, "A?");
+    assert_eq!(m.overlay, Some(Overlay::Help));
+    let Screen::Setup(s) = &m.screen else {
+        panic!()
+    };
+    assert_eq!(s.group, "A");
+}

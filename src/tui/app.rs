@@ -616,23 +616,26 @@ fn text_entry(model: &mut Model, key: &KeyEvent) -> Option<Vec<Effect>> {
             }
             _ => None,
         },
-        Screen::Setup(s) if s.field == SetupField::Group => match key.code {
-            // Directional overrides and isolates would scramble how the label reads elsewhere.
-            KeyCode::Char(c)
-                if !c.is_control()
-                    && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
-            {
-                if s.group.chars().count() < MAX_GROUP_LEN {
-                    s.group.push(c);
+        // `?` stays the help key, as the footer says.
+        Screen::Setup(s) if s.field == SetupField::Group && key.code != KeyCode::Char('?') => {
+            match key.code {
+                // Directional overrides and isolates would scramble how the label reads elsewhere.
+                KeyCode::Char(c)
+                    if !c.is_control()
+                        && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+                {
+                    if s.group.chars().count() < MAX_GROUP_LEN {
+                        s.group.push(c);
+                    }
+                    Some(vec![])
                 }
-                Some(vec![])
+                KeyCode::Backspace => {
+                    s.group.pop();
+                    Some(vec![])
+                }
+                _ => None,
             }
-            KeyCode::Backspace => {
-                s.group.pop();
-                Some(vec![])
-            }
-            _ => None,
-        },
+        }
         _ => None,
     }
 }

@@ -345,11 +345,16 @@ fn scenario(
         "",
     ));
     lines.push(Line::default());
+    let story_rtl = text::is_rtl(story);
     lines.extend(
         text::body(story, width.saturating_sub(2), model.theme.text)
             .into_iter()
             .map(|mut l| {
                 l.spans.insert(0, Span::styled("│ ", model.theme.border));
+                // A blank line of a right-to-left story keeps its bar on the right too.
+                if story_rtl {
+                    l.alignment = Some(Alignment::Right);
+                }
                 l
             }),
     );
