@@ -464,22 +464,7 @@ fn text_that_does_not_fit_scrolls_with_the_arrows_and_says_so() {
     let _ui = interface();
     // The safeguarding notes of a built-in opening slide, in a small window: more lines than
     // the panel has.
-    let mut m = Model::new(
-        curriculum::load(&Sources {
-            builtin: true,
-            dirs: vec![],
-        }),
-        Options {
-            theme: Theme::new(ThemeName::Default),
-            locale: "en".into(),
-            module: Some("warning-signs".into()),
-            preview: false,
-            today: "2026-11-29".into(),
-        },
-        None,
-    );
-    m.next_session_id = "id".into();
-    press(&mut m, KeyCode::Enter);
+    let mut m = builtin_session("warning-signs");
     press(&mut m, KeyCode::Char('n'));
     let small = |m: &Model| {
         let mut t = Terminal::new(TestBackend::new(60, 16)).unwrap();
@@ -513,35 +498,8 @@ fn text_that_does_not_fit_scrolls_with_the_arrows_and_says_so() {
 #[test]
 fn a_long_built_in_slide_drops_the_big_title_then_scrolls_to_its_last_line() {
     let _ui = interface();
-    let mut m = Model::new(
-        curriculum::load(&Sources {
-            builtin: true,
-            dirs: vec![],
-        }),
-        Options {
-            theme: Theme::new(ThemeName::Default),
-            locale: "en".into(),
-            module: Some("warning-signs".into()),
-            preview: false,
-            today: "2026-11-29".into(),
-        },
-        None,
-    );
-    m.next_session_id = "id".into();
-    press(&mut m, KeyCode::Enter);
-    let at = {
-        let Screen::Run(run) = &m.screen else {
-            panic!()
-        };
-        let s = &run.session;
-        s.plan()
-            .iter()
-            .position(|i| i.describe(s.module()) == "sign-categories")
-            .unwrap()
-    };
-    for _ in 0..at {
-        press(&mut m, KeyCode::Right);
-    }
+    let mut m = builtin_session("warning-signs");
+    go_to(&mut m, "sign-categories");
     let screen = |m: &Model| {
         let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
         t.draw(|f| view::view(m, f)).unwrap();
@@ -648,19 +606,7 @@ fn after_saving_esc_goes_to_the_module_list_and_q_quits_without_asking() {
 fn reveal_in_private_mode_asks_first() {
     let _ui = interface();
     let mut m = running(AnswerMode::Private);
-    let copies = {
-        let Screen::Run(run) = &m.screen else {
-            panic!()
-        };
-        let s = &run.session;
-        s.plan()
-            .iter()
-            .position(|i| i.describe(s.module()) == "q-copies@during")
-            .unwrap()
-    };
-    for _ in 0..copies {
-        press(&mut m, KeyCode::Right);
-    }
+    go_to(&mut m, "q-copies@during");
     type_text(&mut m, "aab");
     // A participant's slip: r then n leaves the question open.
     press(&mut m, KeyCode::Char('r'));
@@ -728,16 +674,7 @@ fn without_the_knowledge_check_the_summary_shows_the_answers_given() {
     };
     assert!(!run.session.setup().check);
     // q-fee is asked in its place: 2 of 10 wrong, 8 right.
-    let fee = {
-        let s = &run.session;
-        s.plan()
-            .iter()
-            .position(|i| i.describe(s.module()) == "q-fee@during")
-            .unwrap()
-    };
-    for _ in 0..fee {
-        press(&mut m, KeyCode::Right);
-    }
+    go_to(&mut m, "q-fee@during");
     type_text(&mut m, "2");
     press(&mut m, KeyCode::Down);
     type_text(&mut m, "8");
@@ -782,4 +719,46 @@ fn question_mark_opens_help_even_in_the_group_label() {
         panic!()
     };
     assert_eq!(s.group, "A");
+}
+
+/// A session of a built-in module, started by show of hands, on its opening slide.
+fn builtin_session(module: &str) -> Model {
+    let mut m = Model::new(
+        curriculum::load(&Sources {
+            builtin: true,
+            dirs: vec![],
+        }),
+        Options {
+            theme: Theme::new(ThemeName::Default),
+            locale: "en".into(),
+            module: Some(module.into()),
+            preview: false,
+            today: "2026-11-29".into(),
+        },
+        None,
+    );
+    m.next_session_id = "id".into();
+    press(&mut m, KeyCode::Enter);
+    m
+}
+
+/// Moves forward to the plan item named `name` (as `Item::describe` names it).
+fn go_to(m: &mut Model, name: &str) {
+    let at = {
+        let Screen::Run(run) = &m.screen else {
+            panic!("not running")
+        };
+        let s = &run.session;
+        s.plan()
+            .iter()
+            .position(|i| i.describe(s.module()) == name)
+            .unwrap_or_else(|| panic!("no {name} in the plan"))
+    };
+    let from = match &m.screen {
+        Screen::Run(run) => run.session.cursor(),
+        _ => 0,
+    };
+    for _ in from..at {
+        press(m, KeyCode::Right);
+    }
 }

@@ -127,9 +127,6 @@ pub fn outline(model: &Model, session: &Session, selected: usize, frame: &mut Fr
 }
 
 pub fn confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(60);
-    let text_w = width.saturating_sub(2) as usize;
-    let mut lines = Vec::new();
     let finished_unrecorded =
         matches!(&model.screen, Screen::Run(r) if r.session.is_finished() && !r.recorded);
     let body = if model.preview {
@@ -146,57 +143,50 @@ pub fn confirm_quit(model: &Model, frame: &mut Frame, area: Rect) {
     } else {
         model.theme.text
     };
-    lines.extend(text::plain(&body, text_w, style));
-    lines.push(Line::default());
-    lines.push(yes_no(model));
-    let inner = popup(
-        model,
-        &t!("quit.title"),
-        width,
-        lines.len() as u16 + 2,
-        frame,
-        area,
-    );
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
+    confirm(model, &t!("quit.title"), &body, style, frame, area);
 }
 
 /// Enter on the summary while questions have no answers: saving freezes the counts.
 pub fn confirm_save(model: &Model, unanswered: usize, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(60);
-    let text_w = width.saturating_sub(2) as usize;
-    let mut lines = text::plain(
-        &crate::tn!("save.unanswered", unanswered),
-        text_w,
-        model.theme.warning,
-    );
-    lines.push(Line::default());
-    lines.push(yes_no(model));
-    let inner = popup(
+    let body = crate::tn!("save.unanswered", unanswered);
+    confirm(
         model,
         &t!("save.title"),
-        width,
-        lines.len() as u16 + 2,
+        &body,
+        model.theme.warning,
         frame,
         area,
     );
-    frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
 }
 
 /// `r` in private mode: revealing closes the question for everyone still to answer.
 pub fn confirm_reveal(model: &Model, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(60);
-    let text_w = width.saturating_sub(2) as usize;
-    let mut lines = text::plain(&t!("reveal.confirm"), text_w, model.theme.text);
-    lines.push(Line::default());
-    lines.push(yes_no(model));
-    let inner = popup(
+    let body = t!("reveal.confirm");
+    confirm(
         model,
         &t!("reveal.title"),
-        width,
-        lines.len() as u16 + 2,
+        &body,
+        model.theme.text,
         frame,
         area,
     );
+}
+
+/// A yes-or-no question in a box: the text, then the keys that answer it.
+fn confirm(
+    model: &Model,
+    title: &str,
+    body: &str,
+    style: ratatui::style::Style,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let width = area.width.saturating_sub(4).min(60);
+    let text_w = width.saturating_sub(2) as usize;
+    let mut lines = text::plain(body, text_w, style);
+    lines.push(Line::default());
+    lines.push(yes_no(model));
+    let inner = popup(model, title, width, lines.len() as u16 + 2, frame, area);
     frame.render_widget(Paragraph::new(text::visual_lines(lines)), inner);
 }
 
