@@ -619,10 +619,10 @@ fn text_entry(model: &mut Model, key: &KeyEvent) -> Option<Vec<Effect>> {
         // `?` stays the help key, as the footer says.
         Screen::Setup(s) if s.field == SetupField::Group && key.code != KeyCode::Char('?') => {
             match key.code {
-                // Directional overrides and isolates would scramble how the label reads elsewhere.
+                // Directional marks, overrides and isolates would scramble how the label reads
+                // elsewhere.
                 KeyCode::Char(c)
-                    if !c.is_control()
-                        && !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+                    if !c.is_control() && !crate::tui::widgets::text::is_bidi_control(c) =>
                 {
                     if s.group.chars().count() < MAX_GROUP_LEN {
                         s.group.push(c);

@@ -190,13 +190,13 @@ pub fn visual_line(line: Line<'static>) -> Line<'static> {
             .collect();
         if backwards {
             for (i, g) in graphemes.into_iter().rev() {
-                if !is_bidi_control(g) {
+                if !g.chars().all(is_bidi_control) {
                     push(&mirror(g), style_at(i));
                 }
             }
         } else {
             for (i, g) in graphemes {
-                if !is_bidi_control(g) {
+                if !g.chars().all(is_bidi_control) {
                     push(g, style_at(i));
                 }
             }
@@ -217,27 +217,22 @@ pub fn ltr(text: &str) -> String {
     format!("\u{2066}{text}\u{2069}")
 }
 
-/// Directional marks and isolates: they steer the reordering and are never drawn.
-fn is_bidi_control(g: &str) -> bool {
-    g.chars().all(|c| {
-        matches!(
-            c,
-            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
-    })
+/// Directional marks, embeddings, overrides and isolates: they steer the reordering and are
+/// never drawn.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 fn without_controls(mut line: Line<'static>) -> Line<'static> {
     for span in &mut line.spans {
-        if span
-            .content
-            .chars()
-            .any(|c| is_bidi_control(c.encode_utf8(&mut [0; 4])))
-        {
+        if span.content.chars().any(is_bidi_control) {
             let kept: String = span
                 .content
                 .chars()
-                .filter(|c| !is_bidi_control(c.encode_utf8(&mut [0; 4])))
+                .filter(|&c| !is_bidi_control(c))
                 .collect();
             span.content = kept.into();
         }
