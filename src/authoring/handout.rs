@@ -318,32 +318,58 @@ fn md_escape(text: &str) -> String {
     out
 }
 
-/// Plain text over several lines: each line escaped, hard breaks kept.
-fn md_plain(text: &str) -> String {
-    text.lines()
-        .map(|l| md_escape(l.trim_end()))
-        .collect::<Vec<_>>()
-        .join("  \n")
+/// How an output format writes text: escaping, the two emphases and a hard line break.
+struct Syntax {
+    escape: fn(&str) -> String,
+    bold: (&'static str, &'static str),
+    emphasis: (&'static str, &'static str),
+    line_break: &'static str,
 }
 
-fn md_inlines(inlines: &[Inline]) -> String {
-    inlines
-        .iter()
-        .map(|i| match i {
-            Inline::Plain(s) => md_escape(s),
-            Inline::Bold(s) => format!("**{}**", md_escape(s)),
-            Inline::Emphasis(s) => format!("*{}*", md_escape(s)),
-        })
-        .collect()
-}
+const MD: Syntax = Syntax {
+    escape: md_escape,
+    bold: ("**", "**"),
+    emphasis: ("*", "*"),
+    line_break: "  \n",
+};
 
-/// A one-line text that takes `**bold**` and `*emphasis*` (a prompt, a choice), as the session
-/// screens show it; its line breaks kept.
-fn md_line(text: &str) -> String {
-    text.lines()
-        .map(|l| md_inlines(&markup::inlines(l.trim())))
-        .collect::<Vec<_>>()
-        .join("  \n")
+const HTML: Syntax = Syntax {
+    escape: html_escape,
+    bold: ("<strong>", "</strong>"),
+    emphasis: ("<em>", "</em>"),
+    line_break: "<br>",
+};
+
+impl Syntax {
+    /// Plain text over several lines: each line escaped, hard breaks kept.
+    fn plain(&self, text: &str) -> String {
+        text.lines()
+            .map(|l| (self.escape)(l.trim_end()))
+            .collect::<Vec<_>>()
+            .join(self.line_break)
+    }
+
+    fn inlines(&self, inlines: &[Inline]) -> String {
+        inlines
+            .iter()
+            .map(|i| match i {
+                Inline::Plain(s) => (self.escape)(s),
+                Inline::Bold(s) => format!("{}{}{}", self.bold.0, (self.escape)(s), self.bold.1),
+                Inline::Emphasis(s) => {
+                    format!("{}{}{}", self.emphasis.0, (self.escape)(s), self.emphasis.1)
+                }
+            })
+            .collect()
+    }
+
+    /// A one-line text that takes `**bold**` and `*emphasis*` (a prompt, a choice), as the
+    /// session screens show it; its line breaks kept.
+    fn line(&self, text: &str) -> String {
+        text.lines()
+            .map(|l| self.inlines(&markup::inlines(l.trim())))
+            .collect::<Vec<_>>()
+            .join(self.line_break)
+    }
 }
 
 fn md_body(out: &mut String, body: &str) {
@@ -354,13 +380,13 @@ fn md_blocks(out: &mut String, blocks: Vec<Block>) {
     for block in blocks {
         match block {
             Block::Paragraph(inlines) => {
-                out.push_str(&md_inlines(&inlines));
+                out.push_str(&MD.inlines(&inlines));
                 out.push_str("\n\n");
             }
             Block::Bullets(items) => {
                 for item in items {
                     out.push_str("- ");
-                    out.push_str(&md_inlines(&item));
+                    out.push_str(&MD.inlines(&item));
                     out.push('\n');
                 }
                 out.push('\n');
@@ -370,7 +396,7 @@ fn md_blocks(out: &mut String, blocks: Vec<Block>) {
 }
 
 fn md_labelled(out: &mut String, label: &str, text: &str) {
-    out.push_str(&format!("**{}:** {}\n\n", md_escape(label), md_plain(text)));
+    out.push_str(&format!("**{}:** {}\n\n", md_escape(label), MD.plain(text)));
 }
 
 /// A labelled text with the formatting of a slide body (an explanation, notes): the label
@@ -378,7 +404,7 @@ fn md_labelled(out: &mut String, label: &str, text: &str) {
 fn md_labelled_body(out: &mut String, label: &str, text: &str) {
     let mut blocks = markup::parse(text);
     let first = match blocks.first() {
-        Some(Block::Paragraph(inlines)) => md_inlines(inlines),
+        Some(Block::Paragraph(inlines)) => MD.inlines(inlines),
         _ => String::new(),
     };
     if !first.is_empty() {
@@ -395,7 +421,7 @@ fn markdown(doc: &Doc<'_>) -> String {
     let l = doc.locale.as_str();
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", md_escape(&m.title)));
-    out.push_str(&format!("{}\n\n", md_plain(&m.summary)));
+    out.push_str(&format!("{}\n\n", MD.plain(&m.summary)));
     md_labelled(&mut out, &doc.t("authoring.handout.audience"), &m.audience);
     if doc.facilitator {
         out.push_str(&format!(
@@ -443,7 +469,7 @@ fn md_sources(out: &mut String, doc: &Doc<'_>) {
         md_escape(&doc.t("authoring.handout.sources"))
     ));
     for s in &doc.module.sources {
-        out.push_str(&format!("- {}", md_plain(&s.citation)));
+        out.push_str(&format!("- {}", MD.plain(&s.citation)));
         if let Some(url) = &s.url {
             out.push_str(&format!(" ({})", md_escape(url)));
         }
@@ -475,7 +501,7 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                 md_escape(&doc.t("authoring.handout.discuss"))
             ));
             for (i, p) in prompts.iter().enumerate() {
-                out.push_str(&format!("{}. {}\n", i + 1, md_line(p)));
+                out.push_str(&format!("{}. {}\n", i + 1, MD.line(p)));
             }
             out.push('\n');
         }
@@ -488,7 +514,7 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                     number = number
                 ))
             ));
-            out.push_str(&format!("{}\n\n", md_line(&q.prompt)));
+            out.push_str(&format!("{}\n\n", MD.line(&q.prompt)));
             if let Some(hint) = question_hint(q, l) {
                 out.push_str(&format!("*{}*\n\n", md_escape(&hint)));
             }
@@ -501,7 +527,7 @@ fn md_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number: u
                 out.push_str(&format!(
                     "- [{mark}] **{}.** {}",
                     letter(i),
-                    md_line(&c.text)
+                    MD.line(&c.text)
                 ));
                 if doc.facilitator && c.correct {
                     out.push_str(&format!(
@@ -564,34 +590,6 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
-/// Plain text, its line breaks kept.
-fn html_plain(text: &str) -> String {
-    text.lines()
-        .map(|l| html_escape(l.trim_end()))
-        .collect::<Vec<_>>()
-        .join("<br>")
-}
-
-fn html_inlines(inlines: &[Inline]) -> String {
-    inlines
-        .iter()
-        .map(|i| match i {
-            Inline::Plain(s) => html_escape(s),
-            Inline::Bold(s) => format!("<strong>{}</strong>", html_escape(s)),
-            Inline::Emphasis(s) => format!("<em>{}</em>", html_escape(s)),
-        })
-        .collect()
-}
-
-/// A one-line text that takes `**bold**` and `*emphasis*` (a prompt, a choice), as the session
-/// screens show it; its line breaks kept.
-fn html_line(text: &str) -> String {
-    text.lines()
-        .map(|l| html_inlines(&markup::inlines(l.trim())))
-        .collect::<Vec<_>>()
-        .join("<br>")
-}
-
 fn html_body(out: &mut String, body: &str) {
     html_blocks(out, markup::parse(body));
 }
@@ -600,12 +598,12 @@ fn html_blocks(out: &mut String, blocks: Vec<Block>) {
     for block in blocks {
         match block {
             Block::Paragraph(inlines) => {
-                out.push_str(&format!("<p>{}</p>\n", html_inlines(&inlines)));
+                out.push_str(&format!("<p>{}</p>\n", HTML.inlines(&inlines)));
             }
             Block::Bullets(items) => {
                 out.push_str("<ul>\n");
                 for item in items {
-                    out.push_str(&format!("<li>{}</li>\n", html_inlines(&item)));
+                    out.push_str(&format!("<li>{}</li>\n", HTML.inlines(&item)));
                 }
                 out.push_str("</ul>\n");
             }
@@ -617,7 +615,7 @@ fn html_labelled(out: &mut String, class: &str, label: &str, text: &str) {
     out.push_str(&format!(
         "<p class=\"{class}\"><span class=\"label\">{}:</span> {}</p>\n",
         html_escape(label),
-        html_plain(text)
+        HTML.plain(text)
     ));
 }
 
@@ -626,7 +624,7 @@ fn html_labelled(out: &mut String, class: &str, label: &str, text: &str) {
 fn html_labelled_body(out: &mut String, class: &str, label: &str, text: &str) {
     let mut blocks = markup::parse(text);
     let first = match blocks.first() {
-        Some(Block::Paragraph(inlines)) => html_inlines(inlines),
+        Some(Block::Paragraph(inlines)) => HTML.inlines(inlines),
         _ => String::new(),
     };
     if !first.is_empty() {
@@ -686,7 +684,7 @@ fn html(doc: &Doc<'_>) -> String {
     out.push_str(&format!("<h1>{}</h1>\n", html_escape(&m.title)));
     out.push_str(&format!(
         "<p class=\"summary\">{}</p>\n",
-        html_plain(&m.summary)
+        HTML.plain(&m.summary)
     ));
     html_labelled(
         &mut out,
@@ -739,7 +737,7 @@ fn html_sources(out: &mut String, doc: &Doc<'_>) {
         html_escape(&doc.t("authoring.handout.sources"))
     ));
     for s in &doc.module.sources {
-        out.push_str(&format!("<li>{}", html_plain(&s.citation)));
+        out.push_str(&format!("<li>{}", HTML.plain(&s.citation)));
         if let Some(url) = &s.url {
             out.push_str(&format!(
                 " <span class=\"url\">({})</span>",
@@ -784,7 +782,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
                 html_escape(&doc.t("authoring.handout.discuss"))
             ));
             for p in prompts {
-                out.push_str(&format!("<li>{}", html_line(p)));
+                out.push_str(&format!("<li>{}", HTML.line(p)));
                 if !doc.facilitator {
                     out.push_str("<div class=\"write\"></div><div class=\"write\"></div>");
                 }
@@ -803,7 +801,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
             ));
             out.push_str(&format!(
                 "<p class=\"prompt\">{}</p>\n",
-                html_line(&q.prompt)
+                HTML.line(&q.prompt)
             ));
             if let Some(hint) = question_hint(q, l) {
                 out.push_str(&format!("<p class=\"hint\">{}</p>\n", html_escape(&hint)));
@@ -819,7 +817,7 @@ fn html_step(out: &mut String, doc: &Doc<'_>, step: &Step, phase: Phase, number:
                 out.push_str(&format!(
                     "<li{class}><span class=\"box\">{tick}</span><bdi class=\"letter\">{}.</bdi> <bdi>{}</bdi>",
                     letter(i),
-                    html_line(&c.text)
+                    HTML.line(&c.text)
                 ));
                 if right {
                     out.push_str(&format!(
